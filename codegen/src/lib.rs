@@ -1,0 +1,28 @@
+//! ngrok-ai-codegen: turns `spec/ngrok-ai.yaml` into the crates under `generated/`.
+//!
+//! Pipeline: [`load`] (YAML → openapiv3, errors with JSON paths) → [`validate`] (our rules)
+//! → [`normalise`] (adapt a copy for progenitor) → [`generate`] (progenitor + our own
+//! items, formatted with prettyplease) → [`write`] (only files whose bytes changed).
+
+pub mod error;
+pub mod generate;
+pub mod json_schema;
+pub mod load;
+pub mod normalise;
+pub mod validate;
+pub mod write;
+
+use std::path::Path;
+
+pub use error::{CodegenError, Problem, Result};
+pub use generate::Output;
+
+/// The spec, relative to the repository root.
+pub const SPEC_PATH: &str = "spec/ngrok-ai.yaml";
+
+/// Loads, validates and generates everything from the spec under `root`, in memory.
+pub fn generate_all(root: &Path) -> Result<Output> {
+    let spec = load::load_spec(&root.join(SPEC_PATH))?;
+    validate::validate(&spec)?;
+    generate::generate(&spec)
+}
