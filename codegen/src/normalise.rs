@@ -60,7 +60,9 @@ pub struct Pagination {
     pub item_schema: String,
 }
 
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Runs every pass on a copy of `spec.raw`.
 pub fn normalise(spec: &Spec) -> Result<Plan> {
@@ -121,7 +123,9 @@ fn collect_operations(spec: &Spec) -> Result<Vec<Operation>> {
         return Ok(out);
     };
     for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         for (method, op) in item {
             if !HTTP_METHODS.contains(&method.as_str()) {
                 continue;
@@ -170,7 +174,13 @@ fn pagination_of(spec: &Spec, location: &str, op: &Value, p: &Value) -> Result<P
     let param = match style {
         Some("beforeId") => "beforeId",
         Some("cursor") => "cursor",
-        other => return Err(generate_error(spec, &here, format!("unknown style {other:?}"))),
+        other => {
+            return Err(generate_error(
+                spec,
+                &here,
+                format!("unknown style {other:?}"),
+            ))
+        }
     };
     let items = p
         .get("items")
@@ -179,7 +189,13 @@ fn pagination_of(spec: &Spec, location: &str, op: &Value, p: &Value) -> Result<P
     let list_ref = op
         .pointer("/responses/200/content/application~1json/schema/$ref")
         .and_then(Value::as_str)
-        .ok_or_else(|| generate_error(spec, &here, "the 200 response is not a $ref to a list schema"))?;
+        .ok_or_else(|| {
+            generate_error(
+                spec,
+                &here,
+                "the 200 response is not a $ref to a list schema",
+            )
+        })?;
     let list_schema = spec
         .raw
         .pointer(&format!("/components/schemas/{}", ref_name(list_ref)))
@@ -187,7 +203,13 @@ fn pagination_of(spec: &Spec, location: &str, op: &Value, p: &Value) -> Result<P
     let item_ref = list_schema
         .pointer(&format!("/properties/{}/items/$ref", pointer_escape(items)))
         .and_then(Value::as_str)
-        .ok_or_else(|| generate_error(spec, &here, format!("`{items}` is not an array of $ref items")))?;
+        .ok_or_else(|| {
+            generate_error(
+                spec,
+                &here,
+                format!("`{items}` is not an array of $ref items"),
+            )
+        })?;
     Ok(Pagination {
         param: param.to_string(),
         items: items.to_string(),
@@ -233,7 +255,12 @@ fn keep_only_success_responses(doc: &mut Value) {
 
 fn request_body_schemas(doc: &Value) -> Vec<String> {
     let mut names = Vec::new();
-    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+    for item in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for op in item.as_object().into_iter().flat_map(|o| o.values()) {
             if let Some(r) = op
                 .pointer("/requestBody/content/application~1json/schema/$ref")
@@ -249,7 +276,8 @@ fn request_body_schemas(doc: &Value) -> Vec<String> {
 }
 
 fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
-    doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+    doc.pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
 }
 
 /// Properties marked `x-ngrok-secret` become [`Secret`](crate) so `Debug` never shows them.
@@ -279,7 +307,9 @@ fn route_nullable_request_fields(
     replacements: &mut BTreeMap<String, String>,
 ) {
     let mut added: Vec<(String, Value)> = Vec::new();
-    let Some(schemas) = schemas_mut(doc) else { return };
+    let Some(schemas) = schemas_mut(doc) else {
+        return;
+    };
     for name in request_schemas {
         let Some(props) = schemas
             .get_mut(name)
@@ -292,14 +322,19 @@ fn route_nullable_request_fields(
             if prop.get("nullable").and_then(Value::as_bool) != Some(true) {
                 continue;
             }
-            let Some(inner) = rust_type_of(prop) else { continue };
+            let Some(inner) = rust_type_of(prop) else {
+                continue;
+            };
             let component = format!("{name}{}Patch", prop_name.to_upper_camel_case());
             let mut original = prop.clone();
             if let Some(o) = original.as_object_mut() {
                 o.remove("nullable");
             }
             added.push((component.clone(), original));
-            replacements.insert(type_name(&component), format!("crate::runtime::Nullable<{inner}>"));
+            replacements.insert(
+                type_name(&component),
+                format!("crate::runtime::Nullable<{inner}>"),
+            );
             let description = prop.get("description").cloned();
             *prop = json!({ "$ref": format!("#/components/schemas/{component}") });
             if let Some(d) = description {
@@ -331,7 +366,10 @@ fn rust_type_of(prop: &Value) -> Option<String> {
         "boolean" => Some("bool".into()),
         "array" => {
             let item = prop.pointer("/items/$ref").and_then(Value::as_str)?;
-            Some(format!("::std::vec::Vec<crate::types::{}>", type_name(ref_name(item))))
+            Some(format!(
+                "::std::vec::Vec<crate::types::{}>",
+                type_name(ref_name(item))
+            ))
         }
         _ => None,
     }
@@ -345,19 +383,34 @@ pub fn type_name(schema: &str) -> String {
 /// Closed enums break old clients on the first new value. Every string enum property
 /// (other than the discriminators of tagged unions) is hoisted to a named component and
 /// replaced by an open enum we generate, which keeps unknown values.
-fn hoist_string_enums(doc: &mut Value, replacements: &mut BTreeMap<String, String>) -> BTreeMap<String, OpenEnum> {
+fn hoist_string_enums(
+    doc: &mut Value,
+    replacements: &mut BTreeMap<String, String>,
+) -> BTreeMap<String, OpenEnum> {
     let mut enums: BTreeMap<String, OpenEnum> = BTreeMap::new();
     let discriminated = discriminated_variants(doc);
     visit_properties(doc, &mut |schema, prop_name, prop| {
-        let Some(values) = prop.get("enum").and_then(Value::as_array) else { return };
+        let Some(values) = prop.get("enum").and_then(Value::as_array) else {
+            return;
+        };
         if discriminated.contains(&schema.to_string()) && values.len() == 1 {
             return; // the tag of a tagged-union variant
         }
-        let values: Vec<String> = values.iter().filter_map(|v| v.as_str().map(String::from)).collect();
-        let existing = enums.iter().find(|(_, e)| e.values == values).map(|(n, _)| n.clone());
-        let name = existing.unwrap_or_else(|| format!("{schema}{}", prop_name.to_upper_camel_case()));
+        let values: Vec<String> = values
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+        let existing = enums
+            .iter()
+            .find(|(_, e)| e.values == values)
+            .map(|(n, _)| n.clone());
+        let name =
+            existing.unwrap_or_else(|| format!("{schema}{}", prop_name.to_upper_camel_case()));
         enums.entry(name.clone()).or_insert_with(|| OpenEnum {
-            description: prop.get("description").and_then(Value::as_str).map(String::from),
+            description: prop
+                .get("description")
+                .and_then(Value::as_str)
+                .map(String::from),
             values,
         });
         let description = prop.get("description").cloned();
@@ -369,7 +422,10 @@ fn hoist_string_enums(doc: &mut Value, replacements: &mut BTreeMap<String, Strin
     if let Some(schemas) = schemas_mut(doc) {
         for (name, e) in &enums {
             schemas.insert(name.clone(), json!({ "type": "string", "enum": e.values }));
-            replacements.insert(type_name(name), format!("crate::types::{}", type_name(name)));
+            replacements.insert(
+                type_name(name),
+                format!("crate::types::{}", type_name(name)),
+            );
         }
     }
     enums
@@ -377,9 +433,19 @@ fn hoist_string_enums(doc: &mut Value, replacements: &mut BTreeMap<String, Strin
 
 fn discriminated_variants(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    for schema in doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flat_map(|s| s.values()) {
+    for schema in doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|s| s.values())
+    {
         if schema.get("discriminator").is_some() {
-            for v in schema.get("oneOf").and_then(Value::as_array).into_iter().flatten() {
+            for v in schema
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(r) = v.get("$ref").and_then(Value::as_str) {
                     out.push(ref_name(r).to_string());
                 }
@@ -392,7 +458,11 @@ fn discriminated_variants(doc: &Value) -> Vec<String> {
 /// typify turns `$ref` oneOf variants into an untagged enum and ignores `discriminator`;
 /// with the variants inlined it emits `#[serde(tag = "…")]`.
 fn inline_discriminated_unions(doc: &mut Value) -> Vec<String> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object).cloned() else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+    else {
         return Vec::new();
     };
     let mut unions = Vec::new();
@@ -401,12 +471,17 @@ fn inline_discriminated_unions(doc: &mut Value) -> Vec<String> {
         if schema.get("discriminator").is_none() {
             continue;
         }
-        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else { continue };
+        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
         let inlined: Vec<Value> = variants
             .iter()
             .map(|v| match v.get("$ref").and_then(Value::as_str) {
                 Some(r) => {
-                    let mut body = schemas.get(ref_name(r)).cloned().unwrap_or_else(|| v.clone());
+                    let mut body = schemas
+                        .get(ref_name(r))
+                        .cloned()
+                        .unwrap_or_else(|| v.clone());
                     if let Some(o) = body.as_object_mut() {
                         o.insert("title".into(), Value::String(ref_name(r).to_string()));
                         o.remove("example");
@@ -416,7 +491,10 @@ fn inline_discriminated_unions(doc: &mut Value) -> Vec<String> {
                 None => v.clone(),
             })
             .collect();
-        let s = target.get_mut(name).and_then(Value::as_object_mut).expect("exists");
+        let s = target
+            .get_mut(name)
+            .and_then(Value::as_object_mut)
+            .expect("exists");
         s.insert("oneOf".into(), Value::Array(inlined));
         s.remove("discriminator");
         unions.push(name.clone());

@@ -80,8 +80,9 @@ fn print_diff(diff: &Difference) {
     let text = similar::TextDiff::from_lines(old, new);
     print!(
         "{}",
-        text.unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{path} (on disk)"), &format!("b/{path} (generated)"))
+        text.unified_diff().context_radius(3).header(
+            &format!("a/{path} (on disk)"),
+            &format!("b/{path} (generated)")
+        )
     );
 }

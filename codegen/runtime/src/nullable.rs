@@ -100,8 +100,18 @@ mod tests {
     fn serializes_all_three_states() {
         for (patch, json) in [
             (Patch { a: None }, "{}"),
-            (Patch { a: Some(Nullable::Null) }, r#"{"a":null}"#),
-            (Patch { a: Some("x".into()) }, r#"{"a":"x"}"#),
+            (
+                Patch {
+                    a: Some(Nullable::Null),
+                },
+                r#"{"a":null}"#,
+            ),
+            (
+                Patch {
+                    a: Some("x".into()),
+                },
+                r#"{"a":"x"}"#,
+            ),
         ] {
             assert_eq!(serde_json::to_string(&patch).unwrap(), json);
         }

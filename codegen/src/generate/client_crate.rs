@@ -10,10 +10,35 @@ use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::normalise::Plan;
 
-/// Where the client crate lives, relative to the repository root.
-pub const CRATE_DIR: &str = "generated/ngrok-ai";
 /// Version of the generated crate (not the API's `info.version`).
 pub const CRATE_VERSION: &str = "0.1.0";
+
+/// Where a generated crate goes and how it is put together.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Directory of the crate, relative to the repository root.
+    pub dir: PathBuf,
+    /// Cargo package name.
+    pub package: String,
+    /// `true`: copy the runtime into the crate (what users get). `false`: point
+    /// `mod runtime` at `codegen/runtime/src` with `#[path]` (snapshot crates, which
+    /// only need to compile and should not repeat the runtime).
+    pub copy_runtime: bool,
+    /// Crate docs with a quick start that calls this API's operations.
+    pub quick_start: bool,
+}
+
+impl Layout {
+    /// The `ngrok-ai` crate under `generated/`.
+    pub fn client() -> Self {
+        Self {
+            dir: PathBuf::from("generated/ngrok-ai"),
+            package: "ngrok-ai".into(),
+            copy_runtime: true,
+            quick_start: true,
+        }
+    }
+}
 
 /// The runtime sources, read from the codegen crate's own tree so that the copy in
 /// `generated/` is byte-for-byte what `cargo test -p ngrok-ai-runtime` tested.
@@ -21,8 +46,8 @@ fn runtime_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime")
 }
 
-pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File) -> Result<Output> {
-    let dir = PathBuf::from(CRATE_DIR);
+pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> Result<Output> {
+    let dir = layout.dir.clone();
     let mut out = Output {
         owned_dirs: vec![dir.clone()],
         ..Output::default()
@@ -45,7 +70,8 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File) -> Result<Output> {
             }),
         );
     }
-    out.files.insert(dir.join("src/api/mod.rs"), rust_file(&api));
+    out.files
+        .insert(dir.join("src/api/mod.rs"), rust_file(&api));
 
     let runtime = runtime_dir();
     let read = |path: &Path| {
@@ -54,6 +80,16 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File) -> Result<Output> {
             source,
         })
     };
+    let manifest = read(&runtime.join("Cargo.toml"))?;
+    out.files.insert(
+        dir.join("Cargo.toml"),
+        cargo_toml(&manifest, &layout.package).map_err(fail)?,
+    );
+    out.files
+        .insert(dir.join("src/lib.rs"), lib_rs(spec, plan, layout));
+    if !layout.copy_runtime {
+        return Ok(out);
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(runtime.join("src"))
         .map_err(|source| CodegenError::Io {
             path: runtime.join("src"),
@@ -64,23 +100,33 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File) -> Result<Output> {
         .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let target = if name == "lib.rs" { "mod.rs" } else { name };
         let text = read(&path)?;
-        out.files.insert(dir.join("src/runtime").join(target), format!("{RUST_HEADER}{text}"));
+        out.files.insert(
+            dir.join("src/runtime").join(target),
+            format!("{RUST_HEADER}{text}"),
+        );
     }
-
-    let manifest = read(&runtime.join("Cargo.toml"))?;
-    out.files.insert(dir.join("Cargo.toml"), cargo_toml(&manifest).map_err(fail)?);
-    out.files.insert(dir.join("src/lib.rs"), lib_rs(spec, plan));
     Ok(out)
 }
 
 fn take_module(file: &mut syn::File, name: &str) -> std::result::Result<Vec<Item>, String> {
     for item in &mut file.items {
-        if let Item::Mod(ItemMod { ident, content, semi, .. }) = item {
+        if let Item::Mod(ItemMod {
+            ident,
+            content,
+            semi,
+            ..
+        }) = item
+        {
             if ident == name {
-                let (_, items) = content.take().ok_or_else(|| format!("`mod {name}` has no body"))?;
+                let (_, items) = content
+                    .take()
+                    .ok_or_else(|| format!("`mod {name}` has no body"))?;
                 *semi = Some(Default::default());
                 return Ok(items);
             }
@@ -95,12 +141,12 @@ fn rust_file(file: &syn::File) -> String {
 
 /// The generated crate depends on exactly what the runtime crate depends on, so the
 /// versions and features tested there are the ones users get.
-fn cargo_toml(runtime_manifest: &str) -> std::result::Result<String, String> {
+fn cargo_toml(runtime_manifest: &str, package: &str) -> std::result::Result<String, String> {
     let deps = section(runtime_manifest, "[dependencies]")
         .ok_or("codegen/runtime/Cargo.toml has no [dependencies]")?;
     Ok(format!(
         r#"{HASH_HEADER}[package]
-name = "ngrok-ai"
+name = "{package}"
 version = "{CRATE_VERSION}"
 edition = "2021"
 rust-version = "1.88"
@@ -122,12 +168,46 @@ fn section(manifest: &str, header: &str) -> Option<String> {
     Some(rest[..end].trim_start_matches('\n').to_string())
 }
 
-fn lib_rs(spec: &Spec, plan: &Plan) -> String {
+fn lib_rs(spec: &Spec, plan: &Plan, layout: &Layout) -> String {
     let title = spec.openapi.info.title.as_str();
     let api_version = spec.openapi.info.version.as_str();
     let operations = plan.operations.len();
+    // Public so users reach its less common pieces (environment variable names,
+    // `install_crypto_provider`, pagination helpers); the usual types are re-exported.
+    let runtime_doc =
+        "/// Support code of the generated client: configuration, errors, retries, pagination.";
+    let runtime_mod = if layout.copy_runtime {
+        format!("{runtime_doc}\npub mod runtime;")
+    } else {
+        let depth = layout.dir.components().count() + 1;
+        format!(
+            "{runtime_doc}\n#[path = \"{}codegen/runtime/src/lib.rs\"]\npub mod runtime;",
+            "../".repeat(depth)
+        )
+    };
+    let docs = if layout.quick_start {
+        quick_start(title, api_version, operations)
+    } else {
+        format!("//! Snapshot of the generator's output for a focused test spec ({title}).\n")
+    };
     format!(
-        r#"{RUST_HEADER}//! Typed client for the ngrok.ai management API ("{title}", version {api_version}):
+        r#"{RUST_HEADER}{docs}
+// progenitor's output is formatted by prettyplease, not rustfmt; `cargo fmt` leaves it be.
+#[rustfmt::skip]
+mod api;
+{runtime_mod}
+
+pub use api::{{builder, types, Client}};
+pub use runtime::{{
+    ApiError, ClientBuilder, ClientConfig, Error, ErrorBody, Nullable, RetryPolicy, Secret,
+}};
+"#
+    )
+}
+
+fn quick_start(title: &str, api_version: &str, operations: usize) -> String {
+    format!(
+        r#"//! Typed client for the ngrok.ai management API ("{title}", version {api_version}):
 //! access keys, access key configurations, providers, provider keys, API keys, gateway
 //! settings, credits and usage — {operations} operations, generated from the project's
 //! OpenAPI description.
@@ -161,12 +241,6 @@ fn lib_rs(spec: &Spec, plan: &Plan) -> String {
 //! * Idempotent calls (GET, HEAD, PATCH, DELETE) are retried on connection errors, 429 and
 //!   5xx with exponential backoff and jitter, honouring `Retry-After`; see [`RetryPolicy`].
 //! * Credentials are held in [`Secret`], which never prints its value.
-
-mod api;
-mod runtime;
-
-pub use api::{{builder, types, Client}};
-pub use runtime::{{ApiError, ClientBuilder, ClientConfig, Error, ErrorBody, Nullable, RetryPolicy, Secret}};
 "#
     )
 }

@@ -13,8 +13,13 @@ pub fn items(name: &str, e: &OpenEnum) -> Result<Vec<Item>, String> {
     let mut variants = Vec::new();
     for value in &e.values {
         let variant = value.to_upper_camel_case();
-        if variant.is_empty() || variant == "Unknown" || !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            return Err(format!("enum value {value:?} of {name} has no usable Rust name"));
+        if variant.is_empty()
+            || variant == "Unknown"
+            || !variant.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            return Err(format!(
+                "enum value {value:?} of {name} has no usable Rust name"
+            ));
         }
         variants.push((format_ident!("{variant}"), value.clone()));
     }

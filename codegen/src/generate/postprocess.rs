@@ -73,7 +73,11 @@ fn extend_types(types: &mut Vec<Item>, plan: &Plan) -> Result<(), String> {
         let Some(en) = found else {
             return Err(format!("typify emitted no enum for tagged union `{union}`"));
         };
-        if !en.attrs.iter().any(|a| quote!(#a).to_string().contains("tag =")) {
+        if !en
+            .attrs
+            .iter()
+            .any(|a| quote!(#a).to_string().contains("tag ="))
+        {
             return Err(format!("typify did not make `{union}` internally tagged"));
         }
         en.variants.push(parse_quote! {
@@ -94,7 +98,9 @@ fn rewrite_builders(builder: &mut Vec<Item>, spec: &Spec, plan: &Plan) -> Result
     let mut extra = Vec::new();
     for item in builder.iter_mut() {
         let Item::Impl(imp) = item else { continue };
-        let Some(op) = rewrite_send(imp, plan)? else { continue };
+        let Some(op) = rewrite_send(imp, plan)? else {
+            continue;
+        };
         seen.push(op.spec_id.clone());
         extra.push(wrapper_impl(imp, op, spec)?);
     }
@@ -145,7 +151,9 @@ impl VisitMut for OperationIdLiteral {
     fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
         if node.path.is_ident("OperationInfo") {
             for field in &node.fields {
-                if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr) {
+                if let (syn::Member::Named(name), syn::Expr::Lit(lit)) =
+                    (&field.member, &field.expr)
+                {
                     if let (true, syn::Lit::Str(s)) = (name == "operation_id", &lit.lit) {
                         self.literal = Some(s.clone());
                     }
@@ -221,8 +229,14 @@ fn operation_doc(spec: &Spec, op: &Operation) -> String {
         ))
         .cloned()
         .unwrap_or_default();
-    let summary = raw.get("summary").and_then(|v| v.as_str()).unwrap_or_default();
-    let description = raw.get("description").and_then(|v| v.as_str()).unwrap_or_default();
+    let summary = raw
+        .get("summary")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let description = raw
+        .get("description")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     format!(
         " {summary}: `{} {}` (operation `{}`).\n\n {description}\n\n # Errors\n\n A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the \
          API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and \

@@ -34,8 +34,13 @@
 //!   5xx with exponential backoff and jitter, honouring `Retry-After`; see [`RetryPolicy`].
 //! * Credentials are held in [`Secret`], which never prints its value.
 
+// progenitor's output is formatted by prettyplease, not rustfmt; `cargo fmt` leaves it be.
+#[rustfmt::skip]
 mod api;
-mod runtime;
+/// Support code of the generated client: configuration, errors, retries, pagination.
+pub mod runtime;
 
 pub use api::{builder, types, Client};
-pub use runtime::{ApiError, ClientBuilder, ClientConfig, Error, ErrorBody, Nullable, RetryPolicy, Secret};
+pub use runtime::{
+    ApiError, ClientBuilder, ClientConfig, Error, ErrorBody, Nullable, RetryPolicy, Secret,
+};

@@ -1,0 +1,238 @@
+//! OpenAPI 3.0 Schema Objects → JSON Schema (draft 2020-12).
+//!
+//! OpenAPI 3.0 schemas are a dialect of JSON Schema draft 4/5 with a few differences; this
+//! module bridges them so that any JSON value (a spec example, a recorded response, a mock
+//! body) can be checked with the [`jsonschema`] crate:
+//!
+//! * `nullable: true` admits `null`: `type: t` becomes `type: [t, "null"]` (and an `enum`
+//!   gains `null`); a schema without `type` (`$ref`, `allOf`/`oneOf`/`anyOf`/`not`) becomes
+//!   `anyOf: [<schema>, {type: "null"}]`.
+//! * Boolean `exclusiveMinimum`/`exclusiveMaximum` become the numeric 2020-12 forms.
+//! * OpenAPI-only keywords are dropped: `nullable`, `example`, `discriminator`, `xml`,
+//!   `externalDocs`, `deprecated`, `readOnly`, `writeOnly` and every `x-*` extension.
+//!   (Property *names* are never touched, so a property called `example` survives.)
+//! * `#/components/schemas/X…` references become `#/$defs/X…`, and every component schema
+//!   (converted) is embedded under the root's `$defs`, so references resolve offline.
+//! * `format` is kept as an annotation. [`validator`] asserts only `date-time` (RFC 3339).
+
+use serde_json::{Map, Value};
+
+/// The `$schema` URI of the documents produced here.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+const COMPONENT_SCHEMAS_PREFIX: &str = "#/components/schemas/";
+const DEFS_PREFIX: &str = "#/$defs/";
+
+/// OpenAPI-only keywords that have no JSON Schema meaning and are dropped.
+const OPENAPI_ONLY: [&str; 8] = [
+    "nullable",
+    "example",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+];
+
+/// Formats that JSON Schema 2020-12 defines and `jsonschema` would otherwise assert; the
+/// validators built by [`validator`] treat all of them as annotations.
+const ANNOTATION_ONLY_FORMATS: [&str; 19] = [
+    "date",
+    "duration",
+    "email",
+    "hostname",
+    "idn-email",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "iri",
+    "iri-reference",
+    "json-pointer",
+    "regex",
+    "relative-json-pointer",
+    "time",
+    "uri",
+    "uri-reference",
+    "uri-template",
+    "uuid",
+    "byte",
+];
+
+/// Converts one OpenAPI 3.0 Schema Object into a self-contained JSON Schema 2020-12 document.
+///
+/// * `components` is the spec's raw `/components/schemas` map (anything else, e.g. `null`,
+///   is treated as "no component schemas"); every entry is converted and embedded under
+///   `$defs`, so `#/components/schemas/X` references in `schema` (rewritten to `#/$defs/X`)
+///   resolve without any external lookup.
+/// * `schema` is the OpenAPI schema to convert (it may itself be a bare `$ref`).
+///
+/// The result carries `$schema: https://json-schema.org/draft/2020-12/schema`. The function
+/// never fails: values that are not schemas are copied through and left for the validator to
+/// reject when it compiles the result.
+#[must_use]
+pub fn to_json_schema(components: &Value, schema: &Value) -> Value {
+    let defs: Map<String, Value> = components
+        .as_object()
+        .map(|schemas| {
+            schemas
+                .iter()
+                .map(|(name, s)| (name.clone(), convert(s)))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut root = Map::new();
+    root.insert(
+        "$schema".to_owned(),
+        Value::String(DRAFT_2020_12.to_owned()),
+    );
+    match convert(schema) {
+        Value::Object(converted) => {
+            for (key, value) in converted {
+                // `$schema`/`$defs` are not OpenAPI 3.0 keywords; ours win.
+                if key != "$schema" && key != "$defs" {
+                    root.insert(key, value);
+                }
+            }
+        }
+        other => {
+            root.insert("allOf".to_owned(), Value::Array(vec![other]));
+        }
+    }
+    if !defs.is_empty() {
+        root.insert("$defs".to_owned(), Value::Object(defs));
+    }
+    Value::Object(root)
+}
+
+/// Converts one schema (recursively) without embedding `$defs`: the building block of
+/// [`to_json_schema`], useful when the caller assembles `$defs` itself.
+#[must_use]
+pub fn convert(schema: &Value) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::with_capacity(map.len());
+    for (key, value) in map {
+        if key.starts_with("x-") || OPENAPI_ONLY.contains(&key.as_str()) {
+            continue;
+        }
+        match key.as_str() {
+            "$ref" => {
+                let rewritten = match value {
+                    Value::String(r) => Value::String(rewrite_ref(r)),
+                    other => other.clone(),
+                };
+                out.insert(key.clone(), rewritten);
+            }
+            "properties" | "patternProperties" | "$defs" | "definitions" => {
+                let converted = match value {
+                    Value::Object(props) => Value::Object(
+                        props
+                            .iter()
+                            .map(|(name, s)| (name.clone(), convert(s)))
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                };
+                out.insert(key.clone(), converted);
+            }
+            "items" | "additionalProperties" | "not" => {
+                out.insert(key.clone(), convert(value));
+            }
+            "allOf" | "oneOf" | "anyOf" => {
+                let converted = match value {
+                    Value::Array(members) => Value::Array(members.iter().map(convert).collect()),
+                    other => other.clone(),
+                };
+                out.insert(key.clone(), converted);
+            }
+            // OpenAPI 3.0 (draft 4 style): a boolean that modifies `minimum`/`maximum`.
+            "minimum" | "maximum" => {
+                let exclusive = if key == "minimum" {
+                    "exclusiveMinimum"
+                } else {
+                    "exclusiveMaximum"
+                };
+                if map.get(exclusive) == Some(&Value::Bool(true)) {
+                    out.insert(exclusive.to_owned(), value.clone());
+                } else {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
+            "exclusiveMinimum" | "exclusiveMaximum" if value.is_boolean() => {}
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+
+    if map.get("nullable") == Some(&Value::Bool(true)) {
+        return make_nullable(out);
+    }
+    Value::Object(out)
+}
+
+/// Makes a converted schema admit `null`.
+fn make_nullable(mut out: Map<String, Value>) -> Value {
+    let composed = ["$ref", "allOf", "oneOf", "anyOf", "not"]
+        .iter()
+        .any(|k| out.contains_key(*k));
+    if composed {
+        let mut wrapper = Map::new();
+        wrapper.insert(
+            "anyOf".to_owned(),
+            Value::Array(vec![
+                Value::Object(out),
+                serde_json::json!({ "type": "null" }),
+            ]),
+        );
+        return Value::Object(wrapper);
+    }
+    match out.get_mut("type") {
+        Some(Value::String(t)) if t != "null" => {
+            let t = std::mem::take(t);
+            out.insert(
+                "type".to_owned(),
+                Value::Array(vec![Value::String(t), Value::String("null".to_owned())]),
+            );
+        }
+        Some(Value::Array(types)) if !types.iter().any(|t| t == "null") => {
+            types.push(Value::String("null".to_owned()));
+        }
+        _ => {}
+    }
+    if let Some(Value::Array(values)) = out.get_mut("enum") {
+        if !values.iter().any(Value::is_null) {
+            values.push(Value::Null);
+        }
+    }
+    Value::Object(out)
+}
+
+fn rewrite_ref(reference: &str) -> String {
+    match reference.strip_prefix(COMPONENT_SCHEMAS_PREFIX) {
+        Some(rest) => format!("{DEFS_PREFIX}{rest}"),
+        None => reference.to_owned(),
+    }
+}
+
+/// Compiles a JSON Schema produced by [`to_json_schema`] into a validator.
+///
+/// Draft 2020-12; `format: date-time` is asserted (RFC 3339), every other format is an
+/// annotation (OpenAPI's `int32`/`int64`/`uri`/… constrain nothing here). No references are
+/// fetched from the network or the file system.
+///
+/// # Errors
+/// The compiler's error if the document is not a valid schema (e.g. a `$ref` that does not
+/// resolve, a malformed `pattern`).
+pub fn validator(
+    json_schema: &Value,
+) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
+    let mut options = jsonschema::draft202012::options().should_validate_formats(true);
+    for format in ANNOTATION_ONLY_FORMATS {
+        options = options.with_format(format, |_: &str| true);
+    }
+    options.build(json_schema)
+}
