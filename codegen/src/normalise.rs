@@ -77,6 +77,7 @@ pub fn normalise(spec: &Spec) -> Result<Plan> {
     route_nullable_request_fields(&mut doc, &request_schemas, &mut replacements);
     let open_enums = hoist_string_enums(&mut doc, &mut replacements);
     let tagged_unions = inline_discriminated_unions(&mut doc);
+    keep_empty_arrays_apart_from_absent(&mut doc);
     relax_for_forward_compatibility(&mut doc);
 
     let openapi = serde_json::from_value(doc).map_err(|e| CodegenError::Generate {
@@ -500,6 +501,47 @@ fn inline_discriminated_unions(doc: &mut Value) -> Vec<String> {
         unions.push(name.clone());
     }
     unions
+}
+
+/// typify makes an optional array a `Vec` that is skipped when empty, so `[]` and
+/// "absent" become the same value — but the API gives them different meanings
+/// (`AccessDimension.allow`: absent = unrestricted, `[]` = nothing allowed). Marking
+/// optional arrays nullable makes them `Option<Vec<T>>`: `None` is omitted, `Some(vec![])`
+/// is sent as `[]`, and decoding keeps the difference.
+fn keep_empty_arrays_apart_from_absent(doc: &mut Value) {
+    fn walk(schema: &mut Value) {
+        let Some(object) = schema.as_object_mut() else { return };
+        let required: Vec<String> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+        if let Some(props) = object.get_mut("properties").and_then(Value::as_object_mut) {
+            for (name, prop) in props.iter_mut() {
+                let optional_array = prop.get("type").and_then(Value::as_str) == Some("array")
+                    && !required.contains(name);
+                if optional_array {
+                    prop["nullable"] = Value::Bool(true);
+                }
+                walk(prop);
+            }
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(child) = object.get_mut(key) {
+                walk(child);
+            }
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            if let Some(variants) = object.get_mut(key).and_then(Value::as_array_mut) {
+                variants.iter_mut().for_each(walk);
+            }
+        }
+    }
+    if let Some(schemas) = schemas_mut(doc) {
+        schemas.values_mut().for_each(walk);
+    }
 }
 
 /// Unknown fields must decode (`additionalProperties: false` makes typify deny them) and

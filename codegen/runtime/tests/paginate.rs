@@ -7,7 +7,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use ngrok_ai_runtime::paginate::pages;
 use ngrok_ai_runtime::Error;
 
-type Page = Result<(Vec<i32>, Option<usize>), Error>;
+type Page = Result<ngrok_ai_runtime::paginate::Page<i32, usize>, Error>;
 
 /// Three pages of ints; page `fail_at` (if any) fails.
 fn fake(
@@ -23,7 +23,7 @@ fn fake(
             })
         } else {
             let items = (0..3).map(|i| (page * 10 + i) as i32).collect();
-            Ok((items, (page < 2).then_some(page + 1)))
+            Ok((items, Ok((page < 2).then_some(page + 1))))
         };
         std::future::ready(result)
     }
@@ -68,7 +68,27 @@ async fn stops_after_the_first_error() {
 
 #[tokio::test]
 async fn empty_first_page_ends_the_stream() {
-    let stream = pages((), |()| async { Ok::<_, Error>((Vec::<u8>::new(), None)) });
+    let stream = pages((), |()| async {
+        Ok::<_, Error>((Vec::<u8>::new(), Ok(None)))
+    });
     let items: Vec<_> = stream.collect().await;
     assert!(items.is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_next_cursor_comes_after_the_items_of_its_page() {
+    let stream = pages(0u8, |_| async {
+        Ok::<_, Error>((
+            vec![1, 2],
+            Err(Error::Pagination {
+                operation: "ListX",
+                message: "nextPageUri has no cursor".into(),
+            }),
+        ))
+    });
+    let results: Vec<Result<i32, Error>> = stream.collect().await;
+    assert_eq!(results.len(), 3);
+    assert_eq!(*results[0].as_ref().unwrap(), 1);
+    assert_eq!(*results[1].as_ref().unwrap(), 2);
+    assert!(matches!(results[2], Err(Error::Pagination { .. })));
 }

@@ -274,18 +274,19 @@ fn wrapper_impl(imp: &ItemImpl, op: &Operation, spec: &Spec) -> Result<Item, Str
                     ::futures_util::StreamExt::boxed(crate::runtime::paginate::pages(self, |builder: Self| async move {
                         let previous = builder.#param.as_ref().ok().and_then(|v| v.clone());
                         let page = builder.clone().send().await?;
+                        // A bad nextPageUri must not cost the items of this page.
                         let next = crate::runtime::paginate::next_page_param(
                             #spec_id,
                             page.next_page_uri.as_deref(),
                             #param_name,
-                        )?;
-                        let next = match next {
+                        )
+                        .and_then(|next| match next {
                             Some(value) => {
                                 crate::runtime::paginate::check_progress(#spec_id, previous.as_deref(), &value)?;
-                                Some(builder.#param(value))
+                                Ok(Some(builder.#param(value)))
                             }
-                            None => None,
-                        };
+                            None => Ok(None),
+                        });
                         Ok((page.#items, next))
                     }))
                 }

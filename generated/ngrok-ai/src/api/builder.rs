@@ -3251,21 +3251,21 @@ impl<'a> ListAccessKeyConfigurations<'a> {
                         .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListAIGatewayAccessKeyConfigurations",
-                        page.next_page_uri.as_deref(),
-                        "beforeId",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListAIGatewayAccessKeyConfigurations",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.before_id(value))
-                        }
-                        None => None,
-                    };
+                            "ListAIGatewayAccessKeyConfigurations",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListAIGatewayAccessKeyConfigurations",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.before_id(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.ai_gateway_access_key_configurations, next))
                 },
             ),
@@ -3465,21 +3465,21 @@ impl<'a> ListAccessKeys<'a> {
                         .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListAIGatewayAccessKeys",
-                        page.next_page_uri.as_deref(),
-                        "beforeId",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListAIGatewayAccessKeys",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.before_id(value))
-                        }
-                        None => None,
-                    };
+                            "ListAIGatewayAccessKeys",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListAIGatewayAccessKeys",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.before_id(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.ai_gateway_access_keys, next))
                 },
             ),
@@ -3679,21 +3679,21 @@ impl<'a> ListApiKeys<'a> {
                         .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListAIGatewayAPIKeys",
-                        page.next_page_uri.as_deref(),
-                        "beforeId",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListAIGatewayAPIKeys",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.before_id(value))
-                        }
-                        None => None,
-                    };
+                            "ListAIGatewayAPIKeys",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListAIGatewayAPIKeys",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.before_id(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.ai_gateway_api_keys, next))
                 },
             ),
@@ -3893,21 +3893,21 @@ impl<'a> ListProviderApiKeys<'a> {
                         .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListAIGatewayProviderAPIKeys",
-                        page.next_page_uri.as_deref(),
-                        "beforeId",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListAIGatewayProviderAPIKeys",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.before_id(value))
-                        }
-                        None => None,
-                    };
+                            "ListAIGatewayProviderAPIKeys",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListAIGatewayProviderAPIKeys",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.before_id(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.ai_gateway_provider_keys, next))
                 },
             ),
@@ -4133,21 +4133,21 @@ impl<'a> ListProviders<'a> {
                         .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListAIGatewayProviders",
-                        page.next_page_uri.as_deref(),
-                        "beforeId",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListAIGatewayProviders",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.before_id(value))
-                        }
-                        None => None,
-                    };
+                            "ListAIGatewayProviders",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListAIGatewayProviders",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.before_id(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.ai_gateway_providers, next))
                 },
             ),
@@ -4497,21 +4497,21 @@ impl<'a> ListUsage<'a> {
                     let previous = builder.cursor.as_ref().ok().and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListAIGatewayUsage",
-                        page.next_page_uri.as_deref(),
-                        "cursor",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListAIGatewayUsage",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.cursor(value))
-                        }
-                        None => None,
-                    };
+                            "ListAIGatewayUsage",
+                            page.next_page_uri.as_deref(),
+                            "cursor",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListAIGatewayUsage",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.cursor(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.ai_gateway_usage, next))
                 },
             ),

@@ -3,8 +3,8 @@
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AccessDimension {
     ///Exact-match allow entries (no wildcards); absent = unrestricted, [] = nothing allowed.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub allow: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl AccessDimension {
     pub fn builder() -> builder::AccessDimension {
@@ -442,8 +442,8 @@ pub struct AiGatewayProvider {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::std::string::String>,
     ///Models the provider exposes.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub models: ::std::vec::Vec<AiGatewayProviderModel>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub models: ::std::option::Option<::std::vec::Vec<AiGatewayProviderModel>>,
     ///Label.
     pub name: ::std::string::String,
     ///Provider slug used as the prefix in model strings, e.g. `internal-vllm`.
@@ -452,10 +452,11 @@ pub struct AiGatewayProvider {
     ///API surfaces the provider supports.
     #[serde(
         rename = "supportedApiSurfaces",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub supported_api_surfaces: ::std::vec::Vec<SupportedApiSurface>,
+    pub supported_api_surfaces: ::std::option::Option<
+        ::std::vec::Vec<SupportedApiSurface>,
+    >,
     ///Last-modified timestamp.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -587,8 +588,8 @@ pub struct AiGatewayProviderCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::std::string::String>,
     ///Initial model set.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub models: ::std::vec::Vec<AiGatewayProviderModelCreate>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub models: ::std::option::Option<::std::vec::Vec<AiGatewayProviderModelCreate>>,
     ///Label.
     pub name: ::std::string::String,
     ///Provider slug used in model strings; unique per account, must not clash with a built-in.
@@ -597,10 +598,11 @@ pub struct AiGatewayProviderCreate {
     ///API surfaces the provider supports.
     #[serde(
         rename = "supportedApiSurfaces",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub supported_api_surfaces: ::std::vec::Vec<SupportedApiSurface>,
+    pub supported_api_surfaces: ::std::option::Option<
+        ::std::vec::Vec<SupportedApiSurface>,
+    >,
 }
 impl AiGatewayProviderCreate {
     pub fn builder() -> builder::AiGatewayProviderCreate {
@@ -1336,8 +1338,8 @@ impl Ref {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Router {
     ///Routing rules.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub rules: ::std::vec::Vec<RouterRule>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rules: ::std::option::Option<::std::vec::Vec<RouterRule>>,
 }
 impl Router {
     pub fn builder() -> builder::Router {
@@ -1389,8 +1391,8 @@ pub struct RouterStep {
         crate::types::RouterStepKeySelectionStrategy,
     >,
     ///Provider keys used by this step.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub keys: ::std::vec::Vec<RouterStepKey>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub keys: ::std::option::Option<::std::vec::Vec<RouterStepKey>>,
     #[serde(rename = "type")]
     pub type_: crate::types::RouterStepType,
 }
@@ -1443,8 +1445,8 @@ pub struct RouterStepWrite {
         crate::types::RouterStepKeySelectionStrategy,
     >,
     ///Keys for the step; required when type is `user`.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub keys: ::std::vec::Vec<RouterStepKeyWrite>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub keys: ::std::option::Option<::std::vec::Vec<RouterStepKeyWrite>>,
     #[serde(rename = "type")]
     pub type_: crate::types::RouterStepType,
 }
@@ -1457,8 +1459,8 @@ impl RouterStepWrite {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RouterWrite {
     ///Routing rules.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub rules: ::std::vec::Vec<RouterRuleWrite>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rules: ::std::option::Option<::std::vec::Vec<RouterRuleWrite>>,
 }
 impl RouterWrite {
     pub fn builder() -> builder::RouterWrite {
@@ -1473,10 +1475,11 @@ pub struct SupportedApiSurface {
     ///Supported top-level body parameters.
     #[serde(
         rename = "supportedParams",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub supported_params: ::std::vec::Vec<SupportedApiSurfaceParam>,
+    pub supported_params: ::std::option::Option<
+        ::std::vec::Vec<SupportedApiSurfaceParam>,
+    >,
     ///Surface within the format, e.g. `chat-completions`, `responses`, `messages`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub surface: ::std::option::Option<::std::string::String>,
@@ -1502,7 +1505,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct AccessDimension {
         allow: ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             ::std::string::String,
         >,
     }
@@ -1516,7 +1519,9 @@ pub mod builder {
     impl AccessDimension {
         pub fn allow<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.allow = value
@@ -3569,13 +3574,13 @@ pub mod builder {
             ::std::string::String,
         >,
         models: ::std::result::Result<
-            ::std::vec::Vec<super::AiGatewayProviderModel>,
+            ::std::option::Option<::std::vec::Vec<super::AiGatewayProviderModel>>,
             ::std::string::String,
         >,
         name: ::std::result::Result<::std::string::String, ::std::string::String>,
         provider_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         supported_api_surfaces: ::std::result::Result<
-            ::std::vec::Vec<super::SupportedApiSurface>,
+            ::std::option::Option<::std::vec::Vec<super::SupportedApiSurface>>,
             ::std::string::String,
         >,
         updated_at: ::std::result::Result<
@@ -3677,7 +3682,9 @@ pub mod builder {
         }
         pub fn models<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::AiGatewayProviderModel>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::AiGatewayProviderModel>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.models = value
@@ -3709,7 +3716,9 @@ pub mod builder {
         }
         pub fn supported_api_surfaces<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::SupportedApiSurface>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::SupportedApiSurface>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.supported_api_surfaces = value
@@ -4368,13 +4377,13 @@ pub mod builder {
             ::std::string::String,
         >,
         models: ::std::result::Result<
-            ::std::vec::Vec<super::AiGatewayProviderModelCreate>,
+            ::std::option::Option<::std::vec::Vec<super::AiGatewayProviderModelCreate>>,
             ::std::string::String,
         >,
         name: ::std::result::Result<::std::string::String, ::std::string::String>,
         provider_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         supported_api_surfaces: ::std::result::Result<
-            ::std::vec::Vec<super::SupportedApiSurface>,
+            ::std::option::Option<::std::vec::Vec<super::SupportedApiSurface>>,
             ::std::string::String,
         >,
     }
@@ -4418,7 +4427,9 @@ pub mod builder {
         pub fn models<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
-                ::std::vec::Vec<super::AiGatewayProviderModelCreate>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::AiGatewayProviderModelCreate>,
+                >,
             >,
             T::Error: ::std::fmt::Display,
         {
@@ -4451,7 +4462,9 @@ pub mod builder {
         }
         pub fn supported_api_surfaces<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::SupportedApiSurface>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::SupportedApiSurface>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.supported_api_surfaces = value
@@ -6439,7 +6452,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Router {
         rules: ::std::result::Result<
-            ::std::vec::Vec<super::RouterRule>,
+            ::std::option::Option<::std::vec::Vec<super::RouterRule>>,
             ::std::string::String,
         >,
     }
@@ -6453,7 +6466,9 @@ pub mod builder {
     impl Router {
         pub fn rules<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RouterRule>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::RouterRule>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.rules = value
@@ -6640,7 +6655,7 @@ pub mod builder {
             ::std::string::String,
         >,
         keys: ::std::result::Result<
-            ::std::vec::Vec<super::RouterStepKey>,
+            ::std::option::Option<::std::vec::Vec<super::RouterStepKey>>,
             ::std::string::String,
         >,
         type_: ::std::result::Result<
@@ -6676,7 +6691,9 @@ pub mod builder {
         }
         pub fn keys<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RouterStepKey>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::RouterStepKey>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.keys = value
@@ -6873,7 +6890,7 @@ pub mod builder {
             ::std::string::String,
         >,
         keys: ::std::result::Result<
-            ::std::vec::Vec<super::RouterStepKeyWrite>,
+            ::std::option::Option<::std::vec::Vec<super::RouterStepKeyWrite>>,
             ::std::string::String,
         >,
         type_: ::std::result::Result<
@@ -6909,7 +6926,9 @@ pub mod builder {
         }
         pub fn keys<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RouterStepKeyWrite>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::RouterStepKeyWrite>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.keys = value
@@ -6952,7 +6971,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct RouterWrite {
         rules: ::std::result::Result<
-            ::std::vec::Vec<super::RouterRuleWrite>,
+            ::std::option::Option<::std::vec::Vec<super::RouterRuleWrite>>,
             ::std::string::String,
         >,
     }
@@ -6966,7 +6985,9 @@ pub mod builder {
     impl RouterWrite {
         pub fn rules<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::RouterRuleWrite>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::RouterRuleWrite>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.rules = value
@@ -6992,7 +7013,7 @@ pub mod builder {
     pub struct SupportedApiSurface {
         format: ::std::result::Result<::std::string::String, ::std::string::String>,
         supported_params: ::std::result::Result<
-            ::std::vec::Vec<super::SupportedApiSurfaceParam>,
+            ::std::option::Option<::std::vec::Vec<super::SupportedApiSurfaceParam>>,
             ::std::string::String,
         >,
         surface: ::std::result::Result<
@@ -7022,7 +7043,9 @@ pub mod builder {
         }
         pub fn supported_params<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<super::SupportedApiSurfaceParam>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::SupportedApiSurfaceParam>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.supported_params = value

@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use futures_core::Stream;
-use futures_util::{stream, TryStreamExt};
+use futures_util::{stream, StreamExt};
 
 use super::error::Error;
 
@@ -69,31 +69,54 @@ pub fn check_progress(
     Ok(())
 }
 
+/// One fetched page: its items, and the cursor of the next page (`Ok(None)` on the last
+/// page). Reading the next cursor can fail after the items arrived; keeping that failure
+/// separate lets the stream hand out the items before the error.
+pub type Page<T, B> = (Vec<T>, Result<Option<B>, Error>);
+
+enum State<B> {
+    Fetch(B),
+    Fail(Error),
+    Done,
+}
+
 /// Streams the items of every page, starting from cursor `first`.
 ///
-/// `fetch` gets a cursor and returns one page of items plus the cursor of the
-/// next page (`None` on the last page). Pages are fetched only when the
-/// previous page's items have been consumed, so at most one page is held in
-/// memory and dropping the stream early saves requests. The first error is
-/// yielded and ends the stream.
+/// `fetch` gets a cursor and returns one [`Page`]. Pages are fetched only when the
+/// previous page's items have been consumed, so at most one page is held in memory and
+/// dropping the stream early saves requests. The first error is yielded (after the
+/// items of the page it came with) and ends the stream.
 pub fn pages<B, T, F, Fut>(first: B, mut fetch: F) -> impl Stream<Item = Result<T, Error>>
 where
     F: FnMut(B) -> Fut,
-    Fut: Future<Output = Result<(Vec<T>, Option<B>), Error>>,
+    Fut: Future<Output = Result<Page<T, B>, Error>>,
 {
-    stream::try_unfold(Some(first), move |cursor| {
-        // Calling `fetch` here, outside the async block, keeps `fetch`
-        // borrowed only while the closure runs.
-        let page = cursor.map(&mut fetch);
+    stream::unfold(State::Fetch(first), move |state| {
+        // Calling `fetch` here, outside the async block, keeps `fetch` borrowed only
+        // while the closure runs.
+        let pending = match state {
+            State::Fetch(cursor) => Ok(fetch(cursor)),
+            State::Fail(error) => Err(Some(error)),
+            State::Done => Err(None),
+        };
         async move {
-            match page {
-                None => Ok::<_, Error>(None),
-                Some(page) => page.await.map(Some),
-            }
+            let (items, next) = match pending {
+                Err(None) => return None,
+                Err(Some(error)) => return Some((vec![Err(error)], State::Done)),
+                Ok(page) => match page.await {
+                    Err(error) => return Some((vec![Err(error)], State::Done)),
+                    Ok(page) => page,
+                },
+            };
+            let state = match next {
+                Ok(Some(cursor)) => State::Fetch(cursor),
+                Ok(None) => State::Done,
+                Err(error) => State::Fail(error),
+            };
+            Some((items.into_iter().map(Ok).collect::<Vec<_>>(), state))
         }
     })
-    .map_ok(|items: Vec<T>| stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
+    .flat_map(stream::iter)
 }
 
 #[cfg(test)]

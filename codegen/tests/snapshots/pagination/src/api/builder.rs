@@ -219,21 +219,21 @@ impl<'a> ListThings<'a> {
                         .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListThings",
-                        page.next_page_uri.as_deref(),
-                        "beforeId",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListThings",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.before_id(value))
-                        }
-                        None => None,
-                    };
+                            "ListThings",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListThings",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.before_id(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.things, next))
                 },
             ),
@@ -277,21 +277,21 @@ impl<'a> ListEvents<'a> {
                     let previous = builder.cursor.as_ref().ok().and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
-                        "ListEvents",
-                        page.next_page_uri.as_deref(),
-                        "cursor",
-                    )?;
-                    let next = match next {
-                        Some(value) => {
-                            crate::runtime::paginate::check_progress(
-                                "ListEvents",
-                                previous.as_deref(),
-                                &value,
-                            )?;
-                            Some(builder.cursor(value))
-                        }
-                        None => None,
-                    };
+                            "ListEvents",
+                            page.next_page_uri.as_deref(),
+                            "cursor",
+                        )
+                        .and_then(|next| match next {
+                            Some(value) => {
+                                crate::runtime::paginate::check_progress(
+                                    "ListEvents",
+                                    previous.as_deref(),
+                                    &value,
+                                )?;
+                                Ok(Some(builder.cursor(value)))
+                            }
+                            None => Ok(None),
+                        });
                     Ok((page.events, next))
                 },
             ),

@@ -54,8 +54,8 @@ impl KeyUpdate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Scope {
     ///Allowed names.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub allow: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl Scope {
     pub fn builder() -> builder::Scope {
@@ -325,7 +325,7 @@ pub mod builder {
     #[derive(Clone, Debug)]
     pub struct Scope {
         allow: ::std::result::Result<
-            ::std::vec::Vec<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             ::std::string::String,
         >,
     }
@@ -339,7 +339,9 @@ pub mod builder {
     impl Scope {
         pub fn allow<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
             T::Error: ::std::fmt::Display,
         {
             self.allow = value
