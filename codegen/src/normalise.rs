@@ -510,7 +510,9 @@ fn inline_discriminated_unions(doc: &mut Value) -> Vec<String> {
 /// is sent as `[]`, and decoding keeps the difference.
 fn keep_empty_arrays_apart_from_absent(doc: &mut Value) {
     fn walk(schema: &mut Value) {
-        let Some(object) = schema.as_object_mut() else { return };
+        let Some(object) = schema.as_object_mut() else {
+            return;
+        };
         let required: Vec<String> = object
             .get("required")
             .and_then(Value::as_array)
