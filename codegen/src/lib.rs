@@ -4,6 +4,7 @@
 //! → [`normalise`] (adapt a copy for progenitor) → [`generate`] (progenitor + our own
 //! items, formatted with prettyplease) → [`write`] (only files whose bytes changed).
 
+pub mod docs;
 pub mod error;
 pub mod generate;
 pub mod json_schema;
@@ -24,5 +25,9 @@ pub const SPEC_PATH: &str = "spec/ngrok-ai.yaml";
 pub fn generate_all(root: &Path) -> Result<Output> {
     let spec = load::load_spec(&root.join(SPEC_PATH))?;
     validate::validate(&spec)?;
-    generate::generate(&spec)
+    let mut output = generate::generate(&spec)?;
+    let docs = docs::generate_from(&spec, &output)?;
+    output.files.extend(docs.files);
+    output.owned_dirs.extend(docs.owned_dirs);
+    Ok(output)
 }
