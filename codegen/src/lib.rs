@@ -25,8 +25,9 @@ pub const SPEC_PATH: &str = "spec/ngrok-ai.yaml";
 pub fn generate_all(root: &Path) -> Result<Output> {
     let spec = load::load_spec(&root.join(SPEC_PATH))?;
     validate::validate(&spec)?;
-    let mut output = generate::generate(&spec)?;
-    let docs = docs::generate_from(&spec, &output)?;
+    let client = generate::generate(&spec)?;
+    let docs = docs::generate_from(&spec, &client)?;
+    let mut output = generate::mock_crate::add(client, &spec)?;
     output.files.extend(docs.files);
     output.owned_dirs.extend(docs.owned_dirs);
     Ok(output)

@@ -1,0 +1,158 @@
+//! A stateful, validating fake of the ngrok.ai management API, generated from the same
+//! OpenAPI description as the `ngrok-ai` client, for tests of code that uses the client.
+//!
+//! Every one of the API's operations is served with real semantics: resources get IDs
+//! with the real prefixes that sort by creation, `uri`s, timestamps and `createdBy`;
+//! PATCH tells an omitted field from `null`; DELETE answers 204 and then 404; HEAD
+//! mirrors GET; lists page by `beforeId` (usage by `cursor`) with a correct
+//! `nextPageUri`; tokens appear only in create responses and secrets only redacted;
+//! references between resources are enforced; usage is filtered and aggregated exactly.
+//! Every request is checked against the spec (auth, path, method, query parameters, JSON
+//! body) and rejected the way the API would, with an `Error` body naming the field.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use ngrok_ai::types;
+//! use ngrok_ai_mock::{Fault, MockServer};
+//!
+//! # async fn example() -> Result<(), ngrok_ai::Error> {
+//! let mock = MockServer::start().await; // 127.0.0.1, a free port, a random API key
+//! let client = mock.client(); // an ngrok_ai::Client pointed at it (fast retries)
+//!
+//! let key = client
+//!     .create_access_key()
+//!     .body(types::AiGatewayAccessKeyCreate::builder().name("bot".to_string()))
+//!     .send()
+//!     .await?;
+//! assert!(key.token.is_some()); // only the create response carries the token
+//! let page = client.list_access_keys().limit(10u32).send().await?;
+//! assert_eq!(page.ai_gateway_access_keys.len(), 1);
+//!
+//! // Test controls: state, faults, the request journal.
+//! mock.set_credit_balance(2_500);
+//! mock.inject(Fault::status("GetCreditBalance", 503).times(2)); // the client retries
+//! assert_eq!(client.get_credit_balance().send().await?.balance_cents, 2_500);
+//! assert_eq!(mock.journal().len(), 5);
+//! assert!(mock.response_violations().is_empty()); // every response matched the spec
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Each test should start its own server: servers share nothing, and a server stops
+//! when its [`MockServer`] is dropped. Without the client, use [`MockServer::base_url`]
+//! and [`MockServer::api_key`] (`Authorization: Bearer <key>`).
+//!
+//! # Standalone
+//!
+//! The `ngrok-ai-mock` binary serves the same fake for tools in other languages:
+//!
+//! ```text
+//! ngrok-ai-mock --port 8080 --api-key KEY [--seed FILE] [--host 127.0.0.1]
+//! ```
+//!
+//! It logs `ngrok-ai-mock listening on <base URL>` and then one line per request to
+//! stderr (method, path and query, status, operation, latency — never headers or
+//! bodies), and stops cleanly on SIGINT or SIGTERM.
+//!
+//! # Seeding
+//!
+//! [`MockServer::set_credit_balance`], [`MockServer::seed_credit_transactions`] and
+//! [`MockServer::seed_usage_events`] take the client's own types; [`MockServer::seed`]
+//! (or the builder's [`MockServerBuilder::seed`]) takes a [`Seed`], which is also the
+//! format of `--seed FILE`:
+//!
+//! ```json
+//! {
+//!   "creditBalanceCents": 1888,
+//!   "creditTransactions": [
+//!     {"type": "credits", "amountCents": 2500, "category": "purchase",
+//!      "expiresAt": null, "createdAt": "2026-11-02T09:14:27Z"}
+//!   ],
+//!   "gatewayConfig": {"perRequestTimeout": "45s", "maxInputTokens": 200000},
+//!   "providers": [
+//!     {"id": "aigp_internal", "providerId": "internal-vllm", "name": "vLLM",
+//!      "baseUrl": "https://vllm.internal/v1", "models": [{"modelId": "llama-3"}]}
+//!   ],
+//!   "providerKeys": [
+//!     {"id": "aigpk_primary", "providerId": "openai", "name": "openai-primary",
+//!      "value": "sk-proj-EXAMPLEonlyNotARealKey0000"}
+//!   ],
+//!   "accessKeyConfigurations": [
+//!     {"id": "aigac_prod", "name": "prod",
+//!      "router": {"rules": [{"provider": "openai",
+//!        "steps": [{"type": "user", "keys": [{"id": "aigpk_primary"}]}]}]}}
+//!   ],
+//!   "accessKeys": [{"name": "bot", "accessKeyConfigurationId": "aigac_prod"}],
+//!   "apiKeys": [{"name": "ci", "token": "ngai_ci_secret"}],
+//!   "usageEvents": [
+//!     {"id": "aigue_1", "eventTime": "2026-11-25T10:00:00Z", "requestId": "req_1",
+//!      "accessKeyId": "aigk_x", "provider": "openai", "providerDisplayName": "OpenAI",
+//!      "model": "gpt-4o-mini", "modelDisplayName": "GPT-4o mini", "attemptNumber": 1,
+//!      "isFinalAttempt": true, "statusCode": 200, "timedOut": false, "isError": false,
+//!      "isStreaming": false, "stopReason": "stop", "inputTokens": 10,
+//!      "outputTokens": 20, "cacheReadTokens": 0, "reasoningTokens": 0,
+//!      "totalCost": "0.00043", "keySource": "ngrok"}
+//!   ]
+//! }
+//! ```
+//!
+//! Every part is optional. Resources are their create bodies plus an optional `id` (with
+//! the resource's prefix) and, for `apiKeys` and `accessKeys`, an optional `token`; a
+//! seeded API key with a token authenticates like the configured key. See [`Seed`].
+//!
+//! # Fault injection
+//!
+//! [`MockServer::inject`] queues a [`Fault`] for the next N calls of one operation (by
+//! spec operationId, or `"*"`): an error status (optionally with `Retry-After`), added
+//! latency, or a connection closed without a response. The journal marks faulted calls.
+//!
+//! # Decisions where the spec is silent
+//!
+//! * Deleting a provider still named by a provider key (`providerId`) or by an access
+//!   key configuration (a router rule's `provider`, or `access.providers.allow`) → 409,
+//!   as the spec says; deleting a configuration still linked to an access key → 409 as
+//!   well. `details` carry `id` and `referencedBy`.
+//! * A body that references a missing resource (`accessKeyConfigurationId`, a router
+//!   key `id`, a provider key's `providerId` that is neither built-in nor a custom
+//!   provider's) → 400 naming the field: the request is invalid, while 404 is kept for
+//!   the resource in the path.
+//! * Creating a custom provider with a built-in provider ID → 400; with a `providerId`
+//!   another custom provider has → 409.
+//! * A router step key is either `{id}` (an existing provider key) or `{name, value}`
+//!   (a provider key created inline for the rule's `provider`).
+//! * `null` for a field the resource requires (`name` of a configuration, provider or
+//!   provider key) stores the empty string. Gateway timeouts must be Go durations.
+//! * Query parameters the operation does not declare are ignored; declared ones are
+//!   checked (type, bounds, format, enum, at most once). Request bodies must be JSON
+//!   (a `Content-Type` other than JSON → 415; over 1 MiB → 413).
+//! * Authentication comes first, also for unknown paths (401, then 404/405).
+//! * IDs are `<prefix><10 base62 digits of a counter><16 random base62>`; the counter
+//!   starts at the server's start time in microseconds, so IDs sort by creation.
+//! * The configured API key is not listed under `/api-keys`; keys created there
+//!   authenticate too, until deleted. Unset nullable fields are sent as `null`.
+//! * Usage: newest first by `eventTime` then ID; the cursor is opaque (hex of the last
+//!   position). The overview's buckets are ordered by UTC day, then group key (ascending).
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod failure;
+pub mod fault;
+pub mod ids;
+pub mod journal;
+pub mod query;
+pub mod route;
+pub mod schema;
+pub mod seed;
+pub mod server;
+#[rustfmt::skip]
+mod spec;
+pub mod state;
+pub mod usage;
+
+pub use fault::{Fault, FaultKind};
+pub use journal::JournalEntry;
+pub use route::{routes, Route};
+pub use seed::{Seed, SeedError};
+pub use server::{MockServer, MockServerBuilder, StartError};
+pub use state::CheckoutRecord;

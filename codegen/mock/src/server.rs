@@ -1,0 +1,791 @@
+//! The HTTP side: listener, routing from the generated table, the checks every request
+//! goes through, the journal and fault injection.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State as Shared_};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{MethodFilter, MethodRouter};
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use ngrok_ai::types;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+
+use crate::failure::Failure;
+use crate::fault::{self, Fault, FaultKind};
+use crate::journal::JournalEntry;
+use crate::route::{routes, Method, Route};
+use crate::schema::{self, FieldError};
+use crate::seed::{Seed, SeedError};
+use crate::state::{Actor, CheckoutRecord, Input, State};
+
+/// Largest request body accepted (413 above).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// Binding the listener failed.
+    Bind(std::io::Error),
+    /// The seed was rejected.
+    Seed(SeedError),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::Seed(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// What the request handlers share.
+struct Shared {
+    state: Mutex<State>,
+    journal: Mutex<Vec<JournalEntry>>,
+    faults: Mutex<Vec<Fault>>,
+    log_requests: bool,
+}
+
+/// Locks a mutex; a panic elsewhere while holding it does not make this one panic.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What a handler tells the outer layer about a response.
+#[derive(Clone, Debug, Default)]
+struct Meta {
+    operation: Option<&'static str>,
+    drop_connection: bool,
+    faulted: bool,
+    response_problem: Option<String>,
+}
+
+/// Options for [`MockServer::builder`].
+#[derive(Debug, Clone)]
+pub struct MockServerBuilder {
+    host: String,
+    port: u16,
+    api_key: Option<String>,
+    seed: Option<Seed>,
+    log_requests: bool,
+}
+
+impl MockServerBuilder {
+    /// Address to listen on (default `127.0.0.1`).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// Port to listen on (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The API key requests must present (default: a random `ngai_…` key).
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// State to start from.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Log one line per request to stderr (method, path, status, operation, latency;
+    /// never headers or bodies).
+    pub fn log_requests(mut self, log: bool) -> Self {
+        self.log_requests = log;
+        self
+    }
+
+    /// Binds the listener and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> Result<MockServer, StartError> {
+        let listener = TcpListener::bind((self.host.as_str(), self.port))
+            .await
+            .map_err(StartError::Bind)?;
+        let addr = listener.local_addr().map_err(StartError::Bind)?;
+        let host = if addr.is_ipv6() {
+            format!("[{}]", addr.ip())
+        } else {
+            addr.ip().to_string()
+        };
+        let base_url = format!("http://{host}:{}", addr.port());
+        let api_key = self
+            .api_key
+            .unwrap_or_else(|| format!("ngai_mock_{}", crate::ids::random_base62(32)));
+        let mut state = State::new(&base_url, &api_key);
+        if let Some(seed) = self.seed {
+            seed.apply(&mut state).map_err(StartError::Seed)?;
+        }
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            journal: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            log_requests: self.log_requests,
+        });
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let task = tokio::spawn(serve(
+            listener,
+            router(shared.clone()),
+            shared.clone(),
+            stop_rx,
+        ));
+        Ok(MockServer {
+            shared,
+            addr,
+            base_url,
+            api_key,
+            stop: Some(stop_tx),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running fake of the ngrok.ai API on a local port; see the crate docs.
+///
+/// Dropping it stops the server (connections in flight finish); [`MockServer::shutdown`]
+/// does the same and waits.
+pub struct MockServer {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    api_key: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on 127.0.0.1 and a free port, with a random API key.
+    ///
+    /// # Panics
+    /// If no local port can be bound, like other test servers; use
+    /// [`MockServer::builder`] to handle that as an error.
+    pub async fn start() -> Self {
+        match Self::builder().start().await {
+            Ok(server) => server,
+            Err(e) => panic!("ngrok-ai-mock: {e}"),
+        }
+    }
+
+    /// Options: host, port, API key, seed, request log.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            host: "127.0.0.1".into(),
+            port: 0,
+            api_key: None,
+            seed: None,
+            log_requests: false,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// An API key the server accepts.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// The retry policy of [`MockServer::client`]: the default attempts, but short
+    /// backoffs so retried tests stay fast (a `Retry-After` of up to 2 s is honoured).
+    pub fn fast_retry_policy() -> ngrok_ai::RetryPolicy {
+        ngrok_ai::RetryPolicy::default()
+            .with_initial_backoff(Duration::from_millis(10))
+            .with_max_backoff(Duration::from_secs(2))
+    }
+
+    /// A client pointed at this server, authenticated, with fast retries.
+    ///
+    /// # Panics
+    /// Never in practice: the base URL and key are always valid for the client.
+    pub fn client(&self) -> ngrok_ai::Client {
+        self.client_with(Self::fast_retry_policy())
+    }
+
+    /// A client pointed at this server with the given retry policy, e.g.
+    /// [`ngrok_ai::RetryPolicy::disabled`].
+    ///
+    /// # Panics
+    /// Never in practice: the base URL and key are always valid for the client.
+    pub fn client_with(&self, retry: ngrok_ai::RetryPolicy) -> ngrok_ai::Client {
+        match ngrok_ai::Client::builder()
+            .api_key(self.api_key.as_str())
+            .base_url(self.base_url.as_str())
+            .retry_policy(retry)
+            .build()
+        {
+            Ok(client) => client,
+            Err(e) => panic!("ngrok-ai-mock: cannot build a client: {e}"),
+        }
+    }
+
+    /// Applies a [`Seed`] to the running server.
+    pub fn seed(&self, seed: Seed) -> Result<(), SeedError> {
+        seed.apply(&mut lock(&self.shared.state))
+    }
+
+    /// Sets the credit balance (`GET /credits/balance`).
+    pub fn set_credit_balance(&self, cents: i64) {
+        lock(&self.shared.state).set_balance(cents);
+    }
+
+    /// Adds credit transactions (served newest first).
+    pub fn seed_credit_transactions(
+        &self,
+        items: Vec<types::CreditTransactionItem>,
+    ) -> Result<(), SeedError> {
+        lock(&self.shared.state)
+            .add_transactions(items)
+            .map_err(SeedError)
+    }
+
+    /// Adds usage events. Each is checked against the spec's `AIGatewayUsageEvent` and
+    /// its `totalCost` must be a decimal with at most 5 fractional digits; IDs must be
+    /// unique (see [`MockServer::new_usage_event_id`]).
+    pub fn seed_usage_events(
+        &self,
+        events: Vec<types::AiGatewayUsageEvent>,
+    ) -> Result<(), SeedError> {
+        lock(&self.shared.state)
+            .add_usage_events(events)
+            .map_err(SeedError)
+    }
+
+    /// A fresh usage-event ID (`aigue_…`) for a seeded event.
+    pub fn new_usage_event_id(&self) -> String {
+        lock(&self.shared.state).new_usage_event_id()
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        lock(&self.shared.journal).clone()
+    }
+
+    /// Forgets the journal.
+    pub fn clear_journal(&self) {
+        lock(&self.shared.journal).clear();
+    }
+
+    /// Journal entries whose response body did not validate against the spec's response
+    /// schema (always empty unless the mock has a bug).
+    pub fn response_violations(&self) -> Vec<JournalEntry> {
+        lock(&self.shared.journal)
+            .iter()
+            .filter(|e| e.response_problem.is_some())
+            .cloned()
+            .collect()
+    }
+
+    /// Queues a fault; see [`Fault`].
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// Removes faults not yet used up.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Checkout sessions created through `POST /credits/checkout-session`.
+    pub fn checkout_sessions(&self) -> Vec<CheckoutRecord> {
+        lock(&self.shared.state).checkouts()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to 5 s) and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The accept loop: one HTTP/1.1 connection task per client, ended gracefully on stop.
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shared: Arc<Shared>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let (closing_tx, closing_rx) = watch::channel(false);
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let shared = shared.clone();
+        let mut closing = closing_rx.clone();
+        tokio::spawn(async move {
+            let service =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    handle(shared.clone(), router.clone(), req)
+                });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = closing.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    drop(listener);
+    drop(closing_rx);
+    let _ = closing_tx.send(true);
+    // Every connection task holds a receiver; wait for them to finish.
+    let _ = tokio::time::timeout(Duration::from_secs(5), closing_tx.closed()).await;
+}
+
+/// Returned to hyper to close a connection without answering.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// Wraps the router: journal, request log, dropped connections.
+async fn handle(
+    shared: Arc<Shared>,
+    router: Router,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<Response, DropConnection> {
+    use tower_service::Service as _;
+    let started = Instant::now();
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let mut router = router;
+    let response = match router.call(req).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let meta = response
+        .extensions()
+        .get::<Meta>()
+        .cloned()
+        .unwrap_or_default();
+    let status = (!meta.drop_connection).then(|| response.status().as_u16());
+    if shared.log_requests {
+        let shown_query = query
+            .as_deref()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        let status_text = status.map_or("dropped".to_owned(), |s| s.to_string());
+        eprintln!(
+            "ngrok-ai-mock: {method} {path}{shown_query} -> {status_text} {} {:.1}ms",
+            meta.operation.unwrap_or("-"),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    lock(&shared.journal).push(JournalEntry {
+        operation: meta.operation.map(str::to_owned),
+        method,
+        path,
+        query,
+        status,
+        faulted: meta.faulted,
+        response_problem: meta.response_problem,
+    });
+    if meta.drop_connection {
+        return Err(DropConnection);
+    }
+    Ok(response)
+}
+
+fn method_filter(method: Method) -> MethodFilter {
+    match method {
+        Method::Get => MethodFilter::GET,
+        Method::Head => MethodFilter::HEAD,
+        Method::Post => MethodFilter::POST,
+        Method::Patch => MethodFilter::PATCH,
+        Method::Delete => MethodFilter::DELETE,
+    }
+}
+
+/// One axum route per path of the generated table; methods the spec does not list for
+/// a path (including HEAD where only GET exists) answer 405.
+fn router(shared: Arc<Shared>) -> Router {
+    let mut by_path: BTreeMap<&'static str, Vec<&'static Route>> = BTreeMap::new();
+    for route in routes() {
+        by_path.entry(route.path).or_default().push(route);
+    }
+    let mut router: Router<Arc<Shared>> = Router::new();
+    for (path, routes) in by_path {
+        let allow: Vec<&'static str> = routes.iter().map(|r| r.method.as_str()).collect();
+        let allow = allow.join(", ");
+        let mut methods: MethodRouter<Arc<Shared>> = MethodRouter::new();
+        for route in &routes {
+            let route: &'static Route = route;
+            methods = methods.on(
+                method_filter(route.method),
+                move |Shared_(shared): Shared_<Arc<Shared>>, req: Request| {
+                    operation(shared, route, req)
+                },
+            );
+        }
+        let has = |m: Method| routes.iter().any(|r| r.method == m);
+        if has(Method::Get) && !has(Method::Head) {
+            let allow = allow.clone();
+            methods = methods.on(
+                MethodFilter::HEAD,
+                move |Shared_(shared): Shared_<Arc<Shared>>, req: Request| {
+                    not_allowed(shared, allow.clone(), req)
+                },
+            );
+        }
+        methods = methods.fallback(move |Shared_(shared): Shared_<Arc<Shared>>, req: Request| {
+            not_allowed(shared, allow.clone(), req)
+        });
+        router = router.route(path, methods);
+    }
+    router
+        .fallback(|Shared_(shared): Shared_<Arc<Shared>>, req: Request| not_found(shared, req))
+        .with_state(shared)
+}
+
+/// Checks `Authorization: Bearer <key>`.
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<Actor, Failure> {
+    let unauthorized = |msg: &str| Failure::new(401, msg).header("www-authenticate", "Bearer");
+    let value = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        unauthorized("missing Authorization header; send `Authorization: Bearer <API key>`")
+    })?;
+    let text = value
+        .to_str()
+        .map_err(|_| unauthorized("the Authorization header is not valid text"))?;
+    let (scheme, token) = text.trim().split_once(' ').unwrap_or((text, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(unauthorized(
+            "the Authorization header must be `Bearer <API key>`",
+        ));
+    }
+    lock(&shared.state)
+        .authenticate(token.trim())
+        .ok_or_else(|| unauthorized("invalid API key"))
+}
+
+/// Builds a response and records what the outer layer needs.
+fn respond(
+    status: u16,
+    body: Option<&Value>,
+    head: bool,
+    headers: &[(&'static str, String)],
+    mut meta: Meta,
+    schema_name: Option<&str>,
+) -> Response {
+    if let (Some(body), Some(schema_name)) = (body, schema_name) {
+        if let Err(problem) = schema::validate(schema_name, body) {
+            meta.response_problem = Some(format!("{schema_name} {problem}"));
+        }
+    }
+    let bytes = match (body, head) {
+        (Some(body), false) => serde_json::to_vec(body).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if body.is_some() {
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(*name, value);
+        }
+    }
+    response.extensions_mut().insert(meta);
+    response
+}
+
+fn fail(failure: &Failure, head: bool, meta: Meta) -> Response {
+    let body = failure.body();
+    respond(
+        failure.status,
+        Some(&body),
+        head,
+        &failure.headers,
+        meta,
+        Some("Error"),
+    )
+}
+
+async fn not_found(shared: Arc<Shared>, req: Request) -> Response {
+    let head = req.method() == axum::http::Method::HEAD;
+    if let Err(failure) = authenticate(&shared, req.headers()) {
+        return fail(&failure, head, Meta::default());
+    }
+    let failure = Failure::new(404, format!("no such path: {}", req.uri().path()))
+        .detail("path", req.uri().path());
+    fail(&failure, head, Meta::default())
+}
+
+async fn not_allowed(shared: Arc<Shared>, allow: String, req: Request) -> Response {
+    let head = req.method() == axum::http::Method::HEAD;
+    if let Err(failure) = authenticate(&shared, req.headers()) {
+        return fail(&failure, head, Meta::default());
+    }
+    let failure = Failure::new(
+        405,
+        format!(
+            "{} is not allowed on {}; allowed: {allow}",
+            req.method(),
+            req.uri().path()
+        ),
+    )
+    .detail("method", req.method().as_str())
+    .header("allow", allow);
+    fail(&failure, head, Meta::default())
+}
+
+/// The `{id}` segment of `path` for a template ending in `/{id}` or `/{id}/<verb>`.
+fn path_id(template: &str, path: &str) -> Option<String> {
+    let template: Vec<&str> = template.split('/').collect();
+    let actual: Vec<&str> = path.split('/').collect();
+    let index = template.iter().position(|s| *s == "{id}")?;
+    let raw = actual.get(index)?;
+    Some(percent_decode(raw))
+}
+
+fn percent_decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(high * 16 + low);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || (essence.len() > 5 && essence[essence.len() - 5..].eq_ignore_ascii_case("+json"))
+}
+
+/// Auth → faults → query → body → operation → response (validated against the spec).
+async fn operation(shared: Arc<Shared>, route: &'static Route, req: Request) -> Response {
+    let head = route.method == Method::Head;
+    let mut meta = Meta {
+        operation: Some(route.operation),
+        ..Meta::default()
+    };
+    let (parts, body) = req.into_parts();
+
+    let actor = match authenticate(&shared, &parts.headers) {
+        Ok(actor) => actor,
+        Err(failure) => return fail(&failure, head, meta),
+    };
+
+    let injected = fault::take(&mut lock(&shared.faults), route.operation);
+    if let Some(fault) = injected {
+        meta.faulted = true;
+        match fault.kind {
+            FaultKind::Latency(delay) => tokio::time::sleep(delay).await,
+            FaultKind::DropConnection => {
+                meta.drop_connection = true;
+                return respond(500, None, true, &[], meta, None);
+            }
+            FaultKind::Status(status) => {
+                let mut failure = Failure::new(status, format!("injected fault: {status}"))
+                    .detail("fault", "injected");
+                if let Some(seconds) = fault.retry_after {
+                    failure = failure.header("retry-after", seconds.to_string());
+                }
+                return fail(&failure, head, meta);
+            }
+        }
+    }
+
+    let raw_query = parts.uri.query().map(str::to_owned);
+    let query_pairs = crate::query::pairs(raw_query.as_deref());
+    if let Err(failure) = crate::query::check(route, &query_pairs) {
+        return fail(&failure, head, meta);
+    }
+
+    let mut json_body = None;
+    if let Some(schema_name) = route.request_body {
+        match read_body(schema_name, &parts.headers, body).await {
+            Ok(value) => json_body = Some(value),
+            Err(failure) => return fail(&failure, head, meta),
+        }
+    }
+
+    let input = Input {
+        id: path_id(route.path, parts.uri.path()),
+        query_pairs,
+        raw_query,
+        body: json_body,
+        path: parts.uri.path().to_owned(),
+    };
+    let result = lock(&shared.state).dispatch(route.operation, &actor, &input);
+    match result {
+        Ok(output) => {
+            let schema_name = if output.status == route.success_status {
+                route.response_body
+            } else {
+                None
+            };
+            respond(
+                output.status,
+                output.body.as_ref(),
+                head,
+                &[],
+                meta,
+                schema_name,
+            )
+        }
+        Err(failure) => fail(&failure, head, meta),
+    }
+}
+
+/// Reads, parses and validates a JSON request body.
+async fn read_body(schema_name: &str, headers: &HeaderMap, body: Body) -> Result<Value, Failure> {
+    if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
+        let text = content_type.to_str().unwrap_or("");
+        if !is_json(text) {
+            return Err(
+                Failure::new(415, "the request body must be application/json")
+                    .detail("in", "header")
+                    .detail("field", "Content-Type"),
+            );
+        }
+    }
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            Failure::new(
+                413,
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::invalid_body(&FieldError::new(
+            "",
+            "a JSON request body is required",
+        )));
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Failure::invalid_body(&FieldError::new("", format!("is not valid JSON ({e})")))
+    })?;
+    schema::validate(schema_name, &value).map_err(|e| Failure::invalid_body(&e))?;
+    Ok(value)
+}
+
+/// Runs a server until `shutdown` completes, then stops it gracefully.
+pub async fn run_until(
+    builder: MockServerBuilder,
+    on_start: impl FnOnce(&MockServer),
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), StartError> {
+    let server = builder.start().await?;
+    on_start(&server);
+    shutdown.await;
+    server.shutdown().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_paths() {
+        assert_eq!(
+            path_id(
+                "/provider-keys/{id}/rotate",
+                "/provider-keys/aigpk_1/rotate"
+            )
+            .as_deref(),
+            Some("aigpk_1")
+        );
+        assert_eq!(
+            path_id("/providers/{id}", "/providers/a%20b").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(path_id("/providers", "/providers"), None);
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%é%41"), "%éA");
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("Application/JSON; charset=utf-8"));
+        assert!(is_json("application/merge-patch+json"));
+        assert!(!is_json("text/plain"));
+        assert!(!is_json(""));
+    }
+}
