@@ -5,6 +5,7 @@
 //! construction, retries through the client hooks) by editing its syntax tree.
 
 mod client_crate;
+mod httpmock_crate;
 pub mod mock_crate;
 mod open_enums;
 mod postprocess;
@@ -36,9 +37,14 @@ pub const HASH_HEADER: &str =
 
 pub use client_crate::Layout;
 
-/// Generates the whole `generated/` tree in memory.
+/// Generates the client crate in memory (the mock and docs are added by
+/// [`crate::generate_all`]).
 pub fn generate(spec: &Spec) -> Result<Output> {
-    generate_crate(spec, &Layout::client())
+    let mut output = generate_crate(spec, &Layout::client())?;
+    let expectations = httpmock_crate::files(spec, &normalise(spec)?)?;
+    output.files.extend(expectations.files);
+    output.owned_dirs.extend(expectations.owned_dirs);
+    Ok(output)
 }
 
 /// Generates one client crate laid out as `layout` says.
@@ -48,8 +54,10 @@ pub fn generate_crate(spec: &Spec, layout: &Layout) -> Result<Output> {
     client_crate::files(spec, &plan, api, layout)
 }
 
-/// The progenitor settings: one place, so the client and the mock see the same types.
-fn settings(plan: &Plan) -> GenerationSettings {
+/// The progenitor settings: one place, so the client and the expectation mocks see the
+/// same types. `root` is the path of the client crate from where the code is compiled:
+/// `crate` inside `ngrok-ai`, `::ngrok_ai` elsewhere.
+fn settings(plan: &Plan, root: &str) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -58,6 +66,7 @@ fn settings(plan: &Plan) -> GenerationSettings {
         .with_hooks(progenitor_impl::HooksMode::Expected)
         .with_derive("PartialEq");
     for (name, rust_type) in &plan.replacements {
+        let rust_type = rust_type.replacen("crate::", &format!("{root}::"), 1);
         settings.with_replacement(name, rust_type, std::iter::empty());
     }
     settings
@@ -65,22 +74,36 @@ fn settings(plan: &Plan) -> GenerationSettings {
 
 /// Runs progenitor on the normalised document and applies our edits to its output.
 fn generate_api(spec: &Spec, plan: &Plan) -> Result<syn::File> {
-    let settings = settings(plan);
+    let settings = settings(plan, "crate");
+    // progenitor and typify assert on shapes they do not support; a panic there must
+    // become an error that names the spec, not abort `cargo xtask regen`.
+    let tokens = guarded(spec, "progenitor", || {
+        Generator::new(&settings).generate_tokens(&plan.openapi)
+    })?;
     let fail = |message: String| CodegenError::Generate {
         file: spec.path.clone(),
         message,
     };
-    // progenitor and typify assert on shapes they do not support; a panic there must
-    // become an error that names the spec, not abort `cargo xtask regen`.
-    let tokens = catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings).generate_tokens(&plan.openapi)
-    }))
-    .map_err(|payload| fail(format!("progenitor panicked: {}", panic_message(&payload))))?
-    .map_err(|e| fail(format!("progenitor: {e}")))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("progenitor output does not parse: {e}")))?;
     postprocess::apply(&mut file, spec, plan).map_err(fail)?;
     Ok(file)
+}
+
+/// Runs `f` (a progenitor call), turning both its error and a panic into
+/// [`CodegenError::Generate`] naming the spec.
+fn guarded<T, E: std::fmt::Display>(
+    spec: &Spec,
+    what: &str,
+    f: impl FnOnce() -> std::result::Result<T, E>,
+) -> Result<T> {
+    let fail = |message: String| CodegenError::Generate {
+        file: spec.path.clone(),
+        message,
+    };
+    catch_unwind(AssertUnwindSafe(f))
+        .map_err(|payload| fail(format!("{what} panicked: {}", panic_message(&payload))))?
+        .map_err(|e| fail(format!("{what}: {e}")))
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
