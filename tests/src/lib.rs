@@ -2,6 +2,7 @@
 //! exchanges ([`StubServer`]), and helpers to point a client at it and check
 //! what the client sent.
 
+pub mod cassette;
 pub mod fixtures;
 pub mod stub;
 

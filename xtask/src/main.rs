@@ -1,14 +1,18 @@
 //! `cargo xtask regen` writes `generated/` from `spec/`; `cargo xtask check` fails with a
-//! diff when `generated/` is stale.
+//! diff when `generated/` is stale; `cargo xtask record` records cassettes (`record.rs`).
+
+#[cfg(feature = "record")]
+mod record;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ngrok_ai_codegen::write::{self, Difference};
 
-const USAGE: &str = "usage: cargo xtask <regen|check>
+const USAGE: &str = "usage: cargo xtask <regen|check|record>
   regen   generate generated/ from spec/ngrok-ai.yaml (writes only changed files)
-  check   fail with a diff if generated/ differs from what regen would write";
+  check   fail with a diff if generated/ differs from what regen would write
+  record  record a tour of the API as cassettes (cargo xtask record --help)";
 
 fn repository_root() -> PathBuf {
     // xtask lives one level below the root.
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(&root),
         Some("check") => check(&root),
+        Some("record") => record(&root, &args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -36,6 +41,37 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(feature = "record")]
+fn record(root: &Path, args: &[String]) -> Result<ExitCode, String> {
+    record::run(root, args)
+}
+
+/// `record` needs the generated client, which `regen` and `check` must not depend on (they
+/// have to work while it is stale or broken): re-run this xtask with the `record` feature.
+#[cfg(not(feature = "record"))]
+fn record(root: &Path, args: &[String]) -> Result<ExitCode, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--features",
+            "record",
+        ])
+        .args(["--", "record"])
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn regen(root: &Path) -> Result<ExitCode, String> {
