@@ -8,6 +8,7 @@ mod client_crate;
 mod httpmock_crate;
 pub mod mock_crate;
 mod open_enums;
+mod patch_fields;
 mod postprocess;
 
 use std::collections::BTreeMap;

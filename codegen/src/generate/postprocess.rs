@@ -14,6 +14,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result<(), Strin
     remove_panicking_constructor(file)?;
     let types = module_mut(file, "types")?;
     extend_types(types, plan)?;
+    super::patch_fields::keep_nulls(types);
     let builder = module_mut(file, "builder")?;
     rewrite_builders(builder, spec, plan)?;
     file.items.extend(client_additions());

@@ -171,18 +171,23 @@ impl AiGatewayAccessKeyConfigurationList {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayAccessKeyConfigurationUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub access: ::std::option::Option<
         crate::runtime::Nullable<crate::types::AccessScope>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub router: ::std::option::Option<
         crate::runtime::Nullable<crate::types::RouterWrite>,
     >,
@@ -243,16 +248,20 @@ pub struct AiGatewayAccessKeyUpdate {
         rename = "accessKeyConfigurationId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub access_key_configuration_id: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
 }
 impl AiGatewayAccessKeyUpdate {
@@ -342,12 +351,15 @@ impl AiGatewayApiKeyList {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayApiKeyUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
 }
 impl AiGatewayApiKeyUpdate {
@@ -397,13 +409,16 @@ pub struct AiGatewayConfigUpdate {
         rename = "maxInputTokens",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub max_input_tokens: ::std::option::Option<crate::runtime::Nullable<i64>>,
     #[serde(
         rename = "maxOutputTokens",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub max_output_tokens: ::std::option::Option<crate::runtime::Nullable<i64>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     ///Deadline per upstream attempt; Go duration string.
     #[serde(
@@ -565,12 +580,15 @@ impl AiGatewayProviderApiKeyRotate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayProviderApiKeyUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
 }
 impl AiGatewayProviderApiKeyUpdate {
@@ -662,19 +680,23 @@ pub struct AiGatewayProviderUpdate {
     #[serde(rename = "baseUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub base_url: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub models: ::std::option::Option<
         crate::runtime::Nullable<
             ::std::vec::Vec<crate::types::AiGatewayProviderModelCreate>,
         >,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(
         rename = "supportedApiSurfaces",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub supported_api_surfaces: ::std::option::Option<
         crate::runtime::Nullable<::std::vec::Vec<crate::types::SupportedApiSurface>>,
     >,

@@ -85,15 +85,31 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+/// `deserialize_with` for the generated `Option<Nullable<T>>` PATCH fields: serde only
+/// calls it for a field that is present, so `null` becomes `Some(Nullable::Null)` ("clear")
+/// instead of the `None` ("leave unchanged") that `Option`'s own impl would give; a missing
+/// field falls back to `#[serde(default)]`, i.e. `None`.
+pub fn deserialize_present<'de, D, T>(deserializer: D) -> Result<Option<Nullable<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Nullable::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Nullable;
     use serde::{Deserialize, Serialize};
 
-    /// The shape typify generates for a nullable PATCH field.
+    /// The shape the generator emits for a nullable PATCH field.
     #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
     struct Patch {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::deserialize_present"
+        )]
         a: Option<Nullable<String>>,
     }
 
@@ -114,6 +130,19 @@ mod tests {
                 r#"{"a":"x"}"#,
             ),
         ] {
+            assert_eq!(serde_json::to_string(&patch).unwrap(), json);
+        }
+    }
+
+    #[test]
+    fn decodes_all_three_states() {
+        for (json, expected) in [
+            ("{}", None),
+            (r#"{"a":null}"#, Some(Nullable::Null)),
+            (r#"{"a":"x"}"#, Some(Nullable::Value("x".to_owned()))),
+        ] {
+            let patch: Patch = serde_json::from_str(json).unwrap();
+            assert_eq!(patch.a, expected, "{json}");
             assert_eq!(serde_json::to_string(&patch).unwrap(), json);
         }
     }

@@ -32,14 +32,18 @@ impl KeyCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KeyUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub limit: ::std::option::Option<crate::runtime::Nullable<i64>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub models: ::std::option::Option<
         crate::runtime::Nullable<::std::vec::Vec<crate::types::Scope>>,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub scope: ::std::option::Option<crate::runtime::Nullable<crate::types::Scope>>,
     ///Not nullable; can change but not clear.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
