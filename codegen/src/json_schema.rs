@@ -168,10 +168,31 @@ pub fn convert(schema: &Value) -> Value {
         }
     }
 
+    add_integer_format_bounds(&mut out);
     if map.get("nullable") == Some(&Value::Bool(true)) {
         return make_nullable(out);
     }
     Value::Object(out)
+}
+
+/// OpenAPI's `int32`/`int64` formats bound the value (a Go server rejects
+/// 9223372036854775808 for an int64); JSON Schema only knows them as annotations, so the
+/// bounds are made explicit where the schema does not set tighter ones.
+fn add_integer_format_bounds(out: &mut Map<String, Value>) {
+    if out.get("type") != Some(&Value::String("integer".to_owned())) {
+        return;
+    }
+    let (min, max): (Value, Value) = match out.get("format").and_then(Value::as_str) {
+        Some("int32") => (i32::MIN.into(), i32::MAX.into()),
+        Some("int64") => (i64::MIN.into(), i64::MAX.into()),
+        _ => return,
+    };
+    if !out.contains_key("minimum") && !out.contains_key("exclusiveMinimum") {
+        out.insert("minimum".to_owned(), min);
+    }
+    if !out.contains_key("maximum") && !out.contains_key("exclusiveMaximum") {
+        out.insert("maximum".to_owned(), max);
+    }
 }
 
 /// Makes a converted schema admit `null`.
@@ -221,7 +242,8 @@ fn rewrite_ref(reference: &str) -> String {
 /// Compiles a JSON Schema produced by [`to_json_schema`] into a validator.
 ///
 /// Draft 2020-12; `format: date-time` is asserted (RFC 3339), every other format is an
-/// annotation (OpenAPI's `int32`/`int64`/`uri`/… constrain nothing here). No references are
+/// annotation (`uri`/… constrain nothing here; `int32`/`int64` are turned into explicit
+/// bounds by [`convert`]). No references are
 /// fetched from the network or the file system.
 ///
 /// # Errors
