@@ -82,7 +82,8 @@ pub fn render(api: &Api<'_>, pages: &[TagPage]) -> String {
          `.send().await`, which returns the decoded response or an `ngrok_ai::Error`. Each \
          Rust example on the resource pages is the body of `{SIGNATURE}`. All of them are \
          functions of [the snippets crate](snippets/src/lib.rs), a workspace member, so \
-         `cargo build --workspace` compiles every example against the generated client."
+         `cargo build --workspace` compiles every example against the generated client, \
+         and `tests/tests/doc_snippets.rs` runs each one against the mock server."
     ));
     page.para(
         "Setters take anything that converts into the type the resource pages show: `&str` \

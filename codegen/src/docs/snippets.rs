@@ -434,7 +434,8 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
     let mut source = String::from(
         "//! The Rust example of every operation in `generated/docs`, one function per\n\
          //! operation, so that `cargo build --workspace` compiles every example the docs show.\n\
-         //! Nothing here is meant to be called.\n",
+         //! `tests/tests/doc_snippets.rs` also runs each one against the mock server, seeded\n\
+         //! with the resources whose IDs the examples use.\n",
     );
     for (module, functions) in &modules {
         source.push_str(&format!(

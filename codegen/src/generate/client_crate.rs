@@ -83,7 +83,7 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> R
     let manifest = read(&runtime.join("Cargo.toml"))?;
     out.files.insert(
         dir.join("Cargo.toml"),
-        cargo_toml(&manifest, &layout.package).map_err(fail)?,
+        cargo_toml(&manifest, layout).map_err(fail)?,
     );
     out.files
         .insert(dir.join("src/lib.rs"), lib_rs(spec, plan, layout));
@@ -139,11 +139,28 @@ fn rust_file(file: &syn::File) -> String {
     format!("{RUST_HEADER}{}", format(file))
 }
 
+/// The dev-dependencies of a crate with the quick start: its doctest runs against the
+/// in-process mock, which depends on the client in turn (a dev-dependency cycle, which
+/// cargo allows: the doctest and the mock link the same `ngrok-ai`).
+const QUICK_START_DEV_DEPENDENCIES: &str = r#"
+[dev-dependencies]
+# The crate docs' quick start runs against the generated fake of the API.
+ngrok-ai-mock = { path = "../ngrok-ai-mock" }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+"#;
+
 /// The generated crate depends on exactly what the runtime crate depends on, so the
 /// versions and features tested there are the ones users get.
-fn cargo_toml(runtime_manifest: &str, package: &str) -> std::result::Result<String, String> {
+fn cargo_toml(runtime_manifest: &str, layout: &Layout) -> std::result::Result<String, String> {
+    let package = &layout.package;
     let deps = section(runtime_manifest, "[dependencies]")
         .ok_or("codegen/runtime/Cargo.toml has no [dependencies]")?;
+    let deps = format!("{}\n", deps.trim_end());
+    let dev_deps = if layout.quick_start {
+        QUICK_START_DEV_DEPENDENCIES
+    } else {
+        ""
+    };
     Ok(format!(
         r#"{HASH_HEADER}[package]
 name = "{package}"
@@ -156,7 +173,7 @@ keywords = ["ngrok", "ai-gateway", "api", "client", "sdk"]
 categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
-{deps}"#
+{deps}{dev_deps}"#
     ))
 }
 
@@ -191,7 +208,8 @@ fn lib_rs(spec: &Spec, plan: &Plan, layout: &Layout) -> String {
         format!("//! Snapshot of the generator's output for a focused test spec ({title}).\n")
     };
     format!(
-        r#"{RUST_HEADER}{docs}
+        r#"{RUST_HEADER}{docs}#![deny(missing_docs)]
+
 // progenitor's output is formatted by prettyplease, not rustfmt; `cargo fmt` leaves it be.
 #[rustfmt::skip]
 mod api;
@@ -212,22 +230,53 @@ fn quick_start(title: &str, api_version: &str, operations: usize) -> String {
 //! settings, credits and usage — {operations} operations, generated from the project's
 //! OpenAPI description.
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), ngrok_ai::Error> {{
-//! use futures_util::TryStreamExt;
+//! # Quick start
 //!
+//! ```
+//! use futures_util::TryStreamExt;
+//! use ngrok_ai::{{types, Client, Nullable}};
+//!
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), ngrok_ai::Error> {{
+//! # // The example runs against the in-process fake of the API (crate `ngrok-ai-mock`).
+//! # let mock = ngrok_ai_mock::MockServer::start().await;
+//! # std::env::set_var("NGROK_AI_API_KEY", mock.api_key());
+//! # std::env::set_var("NGROK_AI_BASE_URL", mock.base_url());
 //! // NGROK_AI_API_KEY (required) and NGROK_AI_BASE_URL (optional) configure the client.
-//! let client = ngrok_ai::Client::from_env()?;
+//! let client = Client::from_env()?;
+//!
+//! // Create: the token is in this response only, and redacted in Debug output.
 //! let key = client
 //!     .create_access_key()
-//!     .body(ngrok_ai::types::AiGatewayAccessKeyCreate::builder().name("support-bot".to_string()))
+//!     .body(types::AiGatewayAccessKeyCreate::builder().name("support-bot".to_string()))
 //!     .send()
 //!     .await?;
-//! println!("{{}} {{:?}}", key.id, key.token); // the token is redacted in Debug output
+//! let token = key.token.as_ref().expect("a create response carries the token");
+//! assert!(!format!("{{token:?}}").contains(token.expose_secret()));
 //!
-//! let mut keys = client.list_access_keys().limit(50u32).stream();
-//! while let Some(key) = keys.try_next().await? {{
-//!     println!("{{}}", key.id);
+//! // One page with `send()`, or every item of every page with `stream()`.
+//! let page = client.list_access_keys().limit(10u32).send().await?;
+//! assert_eq!(page.ai_gateway_access_keys.len(), 1);
+//! let mut keys = client.list_access_keys().stream();
+//! while let Some(listed) = keys.try_next().await? {{
+//!     assert!(listed.token.is_none()); // lists never carry tokens
+//!     println!("{{}} {{}}", listed.id, listed.key_redacted);
+//! }}
+//!
+//! // PATCH: an unset field is left alone, `Nullable::Null` clears it, a value sets it.
+//! let key = client
+//!     .update_access_key()
+//!     .id(&key.id)
+//!     .body_map(|b| b.name(Nullable::from("support-bot-v2")).description(Nullable::Null))
+//!     .send()
+//!     .await?;
+//! assert_eq!(key.name.as_deref(), Some("support-bot-v2"));
+//!
+//! // Errors carry the operation, the status and the API's error body.
+//! client.delete_access_key().id(&key.id).send().await?;
+//! match client.get_access_key().id(&key.id).send().await {{
+//!     Err(e) if e.is_not_found() => println!("gone: {{e}}"),
+//!     other => panic!("expected a 404, got {{other:?}}"),
 //! }}
 //! # Ok(())
 //! # }}
@@ -241,6 +290,8 @@ fn quick_start(title: &str, api_version: &str, operations: usize) -> String {
 //! * Idempotent calls (GET, HEAD, PATCH, DELETE) are retried on connection errors, 429 and
 //!   5xx with exponential backoff and jitter, honouring `Retry-After`; see [`RetryPolicy`].
 //! * Credentials are held in [`Secret`], which never prints its value.
+//! * Tests of code using this crate can run against `ngrok-ai-mock`, a stateful fake of
+//!   the API generated from the same description, as this example does.
 "#
     )
 }

@@ -48,10 +48,13 @@ pub fn files(spec: &Spec, plan: &Plan) -> Result<Output> {
     let tokens = guarded(spec, "progenitor httpmock", || {
         Generator::new(&settings).httpmock(&openapi, "ngrok_ai")
     })?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Generate {
+    let fail = |message: String| CodegenError::Generate {
         file: spec.path.clone(),
-        message: format!("progenitor httpmock output does not parse: {e}"),
-    })?;
+        message,
+    };
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| fail(format!("progenitor httpmock output does not parse: {e}")))?;
+    super::rustdoc::document_httpmock(&mut file, spec, plan).map_err(fail)?;
     let dir = PathBuf::from(DIR);
     let mut out = Output {
         owned_dirs: vec![dir.clone()],
@@ -107,6 +110,8 @@ fn lib_rs() -> String {
 //! balance.assert();
 //! missing.assert();
 //! ```
+
+#![deny(missing_docs)]
 
 // progenitor's output is formatted by prettyplease, not rustfmt; and it trips a few
 // clippy lints we cannot fix without forking it.

@@ -10,6 +10,7 @@ pub mod mock_crate;
 mod open_enums;
 mod patch_fields;
 mod postprocess;
+mod rustdoc;
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -18,7 +18,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result<(), Strin
     let builder = module_mut(file, "builder")?;
     rewrite_builders(builder, spec, plan)?;
     file.items.extend(client_additions());
-    Ok(())
+    super::rustdoc::document_client(file, spec, plan)
 }
 
 fn module_mut<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut Vec<Item>, String> {

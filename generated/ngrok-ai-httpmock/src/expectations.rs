@@ -5,8 +5,10 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use ngrok_ai::*;
+    /// The request side of an expectation for `ListAIGatewayAccessKeyConfigurations` (`GET /access-key-configurations`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct ListAccessKeyConfigurationsWhen(::httpmock::When);
     impl ListAccessKeyConfigurationsWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -16,9 +18,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -29,6 +35,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -40,14 +49,18 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `ListAIGatewayAccessKeyConfigurations` (`GET /access-key-configurations`): the success answer the spec declares, or an error with an `Error` body.
     pub struct ListAccessKeyConfigurationsThen(::httpmock::Then);
     impl ListAccessKeyConfigurationsThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayAccessKeyConfigurationList) -> Self {
             Self(
                 self
@@ -57,6 +70,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -67,6 +81,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -78,8 +93,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `CreateAIGatewayAccessKeyConfiguration` (`POST /access-key-configurations`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct CreateAccessKeyConfigurationWhen(::httpmock::When);
     impl CreateAccessKeyConfigurationWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -89,21 +106,27 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayAccessKeyConfigurationCreate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `CreateAIGatewayAccessKeyConfiguration` (`POST /access-key-configurations`): the success answer the spec declares, or an error with an `Error` body.
     pub struct CreateAccessKeyConfigurationThen(::httpmock::Then);
     impl CreateAccessKeyConfigurationThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `201 Created` with `value` as the JSON body.
         pub fn created(self, value: &types::AiGatewayAccessKeyConfiguration) -> Self {
             Self(
                 self
@@ -113,6 +136,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -123,6 +147,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -134,8 +159,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayAccessKeyConfigurations` (`HEAD /access-key-configurations`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadAccessKeyConfigurationsWhen(::httpmock::When);
     impl HeadAccessKeyConfigurationsWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -145,9 +172,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -158,6 +189,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -169,17 +203,22 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayAccessKeyConfigurations` (`HEAD /access-key-configurations`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadAccessKeyConfigurationsThen(::httpmock::Then);
     impl HeadAccessKeyConfigurationsThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -190,6 +229,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -201,8 +241,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayAccessKeyConfiguration` (`GET /access-key-configurations/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetAccessKeyConfigurationWhen(::httpmock::When);
     impl GetAccessKeyConfigurationWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -212,9 +254,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -223,14 +269,18 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `GetAIGatewayAccessKeyConfiguration` (`GET /access-key-configurations/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetAccessKeyConfigurationThen(::httpmock::Then);
     impl GetAccessKeyConfigurationThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayAccessKeyConfiguration) -> Self {
             Self(
                 self
@@ -240,6 +290,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -250,6 +301,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -261,8 +313,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `DeleteAIGatewayAccessKeyConfiguration` (`DELETE /access-key-configurations/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct DeleteAccessKeyConfigurationWhen(::httpmock::When);
     impl DeleteAccessKeyConfigurationWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -272,9 +326,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -283,17 +341,22 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `DeleteAIGatewayAccessKeyConfiguration` (`DELETE /access-key-configurations/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct DeleteAccessKeyConfigurationThen(::httpmock::Then);
     impl DeleteAccessKeyConfigurationThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `204 No Content` without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -304,6 +367,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -315,8 +379,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayAccessKeyConfiguration` (`HEAD /access-key-configurations/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadAccessKeyConfigurationWhen(::httpmock::When);
     impl HeadAccessKeyConfigurationWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -326,9 +392,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -337,17 +407,22 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayAccessKeyConfiguration` (`HEAD /access-key-configurations/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadAccessKeyConfigurationThen(::httpmock::Then);
     impl HeadAccessKeyConfigurationThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -358,6 +433,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -369,8 +445,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `UpdateAIGatewayAccessKeyConfiguration` (`PATCH /access-key-configurations/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct UpdateAccessKeyConfigurationWhen(::httpmock::When);
     impl UpdateAccessKeyConfigurationWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -380,9 +458,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -390,18 +472,23 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayAccessKeyConfigurationUpdate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `UpdateAIGatewayAccessKeyConfiguration` (`PATCH /access-key-configurations/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct UpdateAccessKeyConfigurationThen(::httpmock::Then);
     impl UpdateAccessKeyConfigurationThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayAccessKeyConfiguration) -> Self {
             Self(
                 self
@@ -411,6 +498,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -421,6 +509,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -432,8 +521,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `ListAIGatewayAccessKeys` (`GET /access-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct ListAccessKeysWhen(::httpmock::When);
     impl ListAccessKeysWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -441,9 +532,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -454,6 +549,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -465,14 +563,18 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `ListAIGatewayAccessKeys` (`GET /access-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct ListAccessKeysThen(::httpmock::Then);
     impl ListAccessKeysThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayAccessKeyList) -> Self {
             Self(
                 self
@@ -482,6 +584,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -492,6 +595,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -503,8 +607,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `CreateAIGatewayAccessKey` (`POST /access-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct CreateAccessKeyWhen(::httpmock::When);
     impl CreateAccessKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -512,21 +618,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayAccessKeyCreate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `CreateAIGatewayAccessKey` (`POST /access-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct CreateAccessKeyThen(::httpmock::Then);
     impl CreateAccessKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `201 Created` with `value` as the JSON body.
         pub fn created(self, value: &types::AiGatewayAccessKey) -> Self {
             Self(
                 self
@@ -536,6 +648,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -546,6 +659,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -557,8 +671,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayAccessKeys` (`HEAD /access-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadAccessKeysWhen(::httpmock::When);
     impl HeadAccessKeysWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -566,9 +682,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -579,6 +699,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -590,17 +713,22 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayAccessKeys` (`HEAD /access-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadAccessKeysThen(::httpmock::Then);
     impl HeadAccessKeysThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -611,6 +739,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -622,8 +751,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayAccessKey` (`GET /access-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetAccessKeyWhen(::httpmock::When);
     impl GetAccessKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -631,23 +762,31 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `GetAIGatewayAccessKey` (`GET /access-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetAccessKeyThen(::httpmock::Then);
     impl GetAccessKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayAccessKey) -> Self {
             Self(
                 self
@@ -657,6 +796,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -667,6 +807,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -678,8 +819,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `DeleteAIGatewayAccessKey` (`DELETE /access-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct DeleteAccessKeyWhen(::httpmock::When);
     impl DeleteAccessKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -687,26 +830,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `DeleteAIGatewayAccessKey` (`DELETE /access-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct DeleteAccessKeyThen(::httpmock::Then);
     impl DeleteAccessKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `204 No Content` without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -717,6 +869,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -728,8 +881,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayAccessKey` (`HEAD /access-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadAccessKeyWhen(::httpmock::When);
     impl HeadAccessKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -737,26 +892,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayAccessKey` (`HEAD /access-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadAccessKeyThen(::httpmock::Then);
     impl HeadAccessKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -767,6 +931,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -778,8 +943,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `UpdateAIGatewayAccessKey` (`PATCH /access-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct UpdateAccessKeyWhen(::httpmock::When);
     impl UpdateAccessKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -787,26 +954,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/access-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayAccessKeyUpdate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `UpdateAIGatewayAccessKey` (`PATCH /access-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct UpdateAccessKeyThen(::httpmock::Then);
     impl UpdateAccessKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayAccessKey) -> Self {
             Self(
                 self
@@ -816,6 +992,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -826,6 +1003,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -837,8 +1015,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `ListAIGatewayAPIKeys` (`GET /api-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct ListApiKeysWhen(::httpmock::When);
     impl ListApiKeysWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -846,9 +1026,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -859,6 +1043,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -870,14 +1057,18 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `ListAIGatewayAPIKeys` (`GET /api-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct ListApiKeysThen(::httpmock::Then);
     impl ListApiKeysThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayApiKeyList) -> Self {
             Self(
                 self
@@ -887,6 +1078,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -897,6 +1089,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -908,8 +1101,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `CreateAIGatewayAPIKey` (`POST /api-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct CreateApiKeyWhen(::httpmock::When);
     impl CreateApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -917,21 +1112,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayApiKeyCreate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `CreateAIGatewayAPIKey` (`POST /api-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct CreateApiKeyThen(::httpmock::Then);
     impl CreateApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `201 Created` with `value` as the JSON body.
         pub fn created(self, value: &types::AiGatewayApiKey) -> Self {
             Self(
                 self
@@ -941,6 +1142,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -951,6 +1153,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -962,8 +1165,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayAPIKeys` (`HEAD /api-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadApiKeysWhen(::httpmock::When);
     impl HeadApiKeysWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -971,9 +1176,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -984,6 +1193,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -995,17 +1207,22 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayAPIKeys` (`HEAD /api-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadApiKeysThen(::httpmock::Then);
     impl HeadApiKeysThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1016,6 +1233,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1027,8 +1245,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayAPIKey` (`GET /api-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetApiKeyWhen(::httpmock::When);
     impl GetApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1036,23 +1256,31 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `GetAIGatewayAPIKey` (`GET /api-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetApiKeyThen(::httpmock::Then);
     impl GetApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayApiKey) -> Self {
             Self(
                 self
@@ -1062,6 +1290,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1072,6 +1301,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1083,8 +1313,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `DeleteAIGatewayAPIKey` (`DELETE /api-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct DeleteApiKeyWhen(::httpmock::When);
     impl DeleteApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1092,26 +1324,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `DeleteAIGatewayAPIKey` (`DELETE /api-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct DeleteApiKeyThen(::httpmock::Then);
     impl DeleteApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `204 No Content` without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1122,6 +1363,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1133,8 +1375,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayAPIKey` (`HEAD /api-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadApiKeyWhen(::httpmock::When);
     impl HeadApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1142,26 +1386,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayAPIKey` (`HEAD /api-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadApiKeyThen(::httpmock::Then);
     impl HeadApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1172,6 +1425,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1183,8 +1437,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `UpdateAIGatewayAPIKey` (`PATCH /api-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct UpdateApiKeyWhen(::httpmock::When);
     impl UpdateApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1192,26 +1448,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/api-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayApiKeyUpdate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `UpdateAIGatewayAPIKey` (`PATCH /api-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct UpdateApiKeyThen(::httpmock::Then);
     impl UpdateApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayApiKey) -> Self {
             Self(
                 self
@@ -1221,6 +1486,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1231,6 +1497,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1242,8 +1509,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `ListAIGatewayProviderAPIKeys` (`GET /provider-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct ListProviderApiKeysWhen(::httpmock::When);
     impl ListProviderApiKeysWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1251,9 +1520,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1264,6 +1537,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1274,6 +1550,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("limit"))
             }
         }
+        /** Matches requests whose `provider` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only the keys whose `providerId` equals this value, e.g. `openai`.*/
         pub fn provider<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1285,14 +1564,18 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `ListAIGatewayProviderAPIKeys` (`GET /provider-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct ListProviderApiKeysThen(::httpmock::Then);
     impl ListProviderApiKeysThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProviderApiKeyList) -> Self {
             Self(
                 self
@@ -1302,6 +1585,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1312,6 +1596,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1323,8 +1608,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `CreateAIGatewayProviderAPIKey` (`POST /provider-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct CreateProviderApiKeyWhen(::httpmock::When);
     impl CreateProviderApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1332,21 +1619,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayProviderApiKeyCreate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `CreateAIGatewayProviderAPIKey` (`POST /provider-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct CreateProviderApiKeyThen(::httpmock::Then);
     impl CreateProviderApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `201 Created` with `value` as the JSON body.
         pub fn created(self, value: &types::AiGatewayProviderApiKeyDetail) -> Self {
             Self(
                 self
@@ -1356,6 +1649,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1366,6 +1660,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1377,8 +1672,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayProviderAPIKeys` (`HEAD /provider-keys`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadProviderApiKeysWhen(::httpmock::When);
     impl HeadProviderApiKeysWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1386,9 +1683,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1399,6 +1700,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1410,17 +1714,22 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayProviderAPIKeys` (`HEAD /provider-keys`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadProviderApiKeysThen(::httpmock::Then);
     impl HeadProviderApiKeysThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1431,6 +1740,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1442,8 +1752,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayProviderAPIKey` (`GET /provider-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetProviderApiKeyWhen(::httpmock::When);
     impl GetProviderApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1451,9 +1763,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1462,14 +1778,18 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `GetAIGatewayProviderAPIKey` (`GET /provider-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetProviderApiKeyThen(::httpmock::Then);
     impl GetProviderApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProviderApiKeyDetail) -> Self {
             Self(
                 self
@@ -1479,6 +1799,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1489,6 +1810,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1500,8 +1822,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `DeleteAIGatewayProviderAPIKey` (`DELETE /provider-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct DeleteProviderApiKeyWhen(::httpmock::When);
     impl DeleteProviderApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1509,9 +1833,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1520,17 +1848,22 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `DeleteAIGatewayProviderAPIKey` (`DELETE /provider-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct DeleteProviderApiKeyThen(::httpmock::Then);
     impl DeleteProviderApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `204 No Content` without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1541,6 +1874,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1552,8 +1886,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayProviderAPIKey` (`HEAD /provider-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadProviderApiKeyWhen(::httpmock::When);
     impl HeadProviderApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1561,9 +1897,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1572,17 +1912,22 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayProviderAPIKey` (`HEAD /provider-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadProviderApiKeyThen(::httpmock::Then);
     impl HeadProviderApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1593,6 +1938,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1604,8 +1950,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `UpdateAIGatewayProviderAPIKey` (`PATCH /provider-keys/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct UpdateProviderApiKeyWhen(::httpmock::When);
     impl UpdateProviderApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1613,9 +1961,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/provider-keys/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1623,18 +1975,23 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayProviderApiKeyUpdate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `UpdateAIGatewayProviderAPIKey` (`PATCH /provider-keys/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct UpdateProviderApiKeyThen(::httpmock::Then);
     impl UpdateProviderApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProviderApiKeyDetail) -> Self {
             Self(
                 self
@@ -1644,6 +2001,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1654,6 +2012,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1665,8 +2024,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `RotateAIGatewayProviderAPIKey` (`POST /provider-keys/{id}/rotate`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct RotateProviderApiKeyWhen(::httpmock::When);
     impl RotateProviderApiKeyWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1676,9 +2037,13 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}/rotate$", value.to_string()),
@@ -1686,18 +2051,23 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayProviderApiKeyRotate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `RotateAIGatewayProviderAPIKey` (`POST /provider-keys/{id}/rotate`): the success answer the spec declares, or an error with an `Error` body.
     pub struct RotateProviderApiKeyThen(::httpmock::Then);
     impl RotateProviderApiKeyThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProviderApiKeyDetail) -> Self {
             Self(
                 self
@@ -1707,6 +2077,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1717,6 +2088,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1728,8 +2100,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `ListAIGatewayProviders` (`GET /providers`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct ListProvidersWhen(::httpmock::When);
     impl ListProvidersWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1737,9 +2111,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1750,6 +2128,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1761,14 +2142,18 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `ListAIGatewayProviders` (`GET /providers`): the success answer the spec declares, or an error with an `Error` body.
     pub struct ListProvidersThen(::httpmock::Then);
     impl ListProvidersThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProviderList) -> Self {
             Self(
                 self
@@ -1778,6 +2163,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1788,6 +2174,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1799,8 +2186,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `CreateAIGatewayProvider` (`POST /providers`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct CreateProviderWhen(::httpmock::When);
     impl CreateProviderWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1808,21 +2197,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayProviderCreate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `CreateAIGatewayProvider` (`POST /providers`): the success answer the spec declares, or an error with an `Error` body.
     pub struct CreateProviderThen(::httpmock::Then);
     impl CreateProviderThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `201 Created` with `value` as the JSON body.
         pub fn created(self, value: &types::AiGatewayProvider) -> Self {
             Self(
                 self
@@ -1832,6 +2227,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1842,6 +2238,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1853,8 +2250,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayProviders` (`HEAD /providers`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadProvidersWhen(::httpmock::When);
     impl HeadProvidersWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1862,9 +2261,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1875,6 +2278,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1886,17 +2292,22 @@ pub mod operations {
             }
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayProviders` (`HEAD /providers`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadProvidersThen(::httpmock::Then);
     impl HeadProvidersThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1907,6 +2318,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1918,8 +2330,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayProvider` (`GET /providers/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetProviderWhen(::httpmock::When);
     impl GetProviderWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1927,23 +2341,31 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `GetAIGatewayProvider` (`GET /providers/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetProviderThen(::httpmock::Then);
     impl GetProviderThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProvider) -> Self {
             Self(
                 self
@@ -1953,6 +2375,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -1963,6 +2386,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -1974,8 +2398,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `DeleteAIGatewayProvider` (`DELETE /providers/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct DeleteProviderWhen(::httpmock::When);
     impl DeleteProviderWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -1983,26 +2409,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `DeleteAIGatewayProvider` (`DELETE /providers/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct DeleteProviderThen(::httpmock::Then);
     impl DeleteProviderThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `204 No Content` without a body.
         pub fn no_content(self) -> Self {
             Self(self.0.status(204u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2013,6 +2448,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2024,8 +2460,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayProvider` (`HEAD /providers/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadProviderWhen(::httpmock::When);
     impl HeadProviderWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2033,26 +2471,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayProvider` (`HEAD /providers/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadProviderThen(::httpmock::Then);
     impl HeadProviderThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2063,6 +2510,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2074,8 +2522,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `UpdateAIGatewayProvider` (`PATCH /providers/{id}`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct UpdateProviderWhen(::httpmock::When);
     impl UpdateProviderWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2083,26 +2533,35 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/providers/[^/]*$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `id` path parameter is `value`.
+
+ ID of the addressed resource.*/
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
             Self(self.0.path_matches(re))
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayProviderUpdate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `UpdateAIGatewayProvider` (`PATCH /providers/{id}`): the success answer the spec declares, or an error with an `Error` body.
     pub struct UpdateProviderThen(::httpmock::Then);
     impl UpdateProviderThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayProvider) -> Self {
             Self(
                 self
@@ -2112,6 +2571,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2122,6 +2582,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2133,8 +2594,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetCreditTransactions` (`GET /credits/transactions`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetCreditTransactionsWhen(::httpmock::When);
     impl GetCreditTransactionsWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2142,18 +2605,23 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/credits/transactions$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The response side of an expectation for `GetCreditTransactions` (`GET /credits/transactions`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetCreditTransactionsThen(::httpmock::Then);
     impl GetCreditTransactionsThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::CreditTransactionList) -> Self {
             Self(
                 self
@@ -2163,6 +2631,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2173,6 +2642,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2184,8 +2654,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetCreditBalance` (`GET /credits/balance`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetCreditBalanceWhen(::httpmock::When);
     impl GetCreditBalanceWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2193,18 +2665,23 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/credits/balance$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The response side of an expectation for `GetCreditBalance` (`GET /credits/balance`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetCreditBalanceThen(::httpmock::Then);
     impl GetCreditBalanceThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::CreditBalance) -> Self {
             Self(
                 self
@@ -2214,6 +2691,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2224,6 +2702,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2235,8 +2714,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `CreateCheckoutSession` (`POST /credits/checkout-session`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct CreateCheckoutSessionWhen(::httpmock::When);
     impl CreateCheckoutSessionWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2246,21 +2727,27 @@ pub mod operations {
                     ),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::CheckoutSessionCreate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `CreateCheckoutSession` (`POST /credits/checkout-session`): the success answer the spec declares, or an error with an `Error` body.
     pub struct CreateCheckoutSessionThen(::httpmock::Then);
     impl CreateCheckoutSessionThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::CheckoutSession) -> Self {
             Self(
                 self
@@ -2270,6 +2757,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2280,6 +2768,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2291,8 +2780,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayConfig` (`GET /gateway-config`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetGatewayConfigWhen(::httpmock::When);
     impl GetGatewayConfigWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2300,18 +2791,23 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/gateway-config$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The response side of an expectation for `GetAIGatewayConfig` (`GET /gateway-config`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetGatewayConfigThen(::httpmock::Then);
     impl GetGatewayConfigThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayConfig) -> Self {
             Self(
                 self
@@ -2321,6 +2817,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2331,6 +2828,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2342,8 +2840,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `HeadAIGatewayConfig` (`HEAD /gateway-config`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct HeadGatewayConfigWhen(::httpmock::When);
     impl HeadGatewayConfigWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2351,21 +2851,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/gateway-config$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The response side of an expectation for `HeadAIGatewayConfig` (`HEAD /gateway-config`): the success answer the spec declares, or an error with an `Error` body.
     pub struct HeadGatewayConfigThen(::httpmock::Then);
     impl HeadGatewayConfigThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` without a body.
         pub fn ok(self) -> Self {
             Self(self.0.status(200u16))
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2376,6 +2882,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2387,8 +2894,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `UpdateAIGatewayConfig` (`PATCH /gateway-config`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct UpdateGatewayConfigWhen(::httpmock::When);
     impl UpdateGatewayConfigWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2396,21 +2905,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/gateway-config$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::AiGatewayConfigUpdate) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The response side of an expectation for `UpdateAIGatewayConfig` (`PATCH /gateway-config`): the success answer the spec declares, or an error with an `Error` body.
     pub struct UpdateGatewayConfigThen(::httpmock::Then);
     impl UpdateGatewayConfigThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayConfig) -> Self {
             Self(
                 self
@@ -2420,6 +2935,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2430,6 +2946,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2441,8 +2958,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `ListAIGatewayUsage` (`GET /usage`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct ListUsageWhen(::httpmock::When);
     impl ListUsageWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2450,9 +2969,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/usage$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `accessKeyId` query parameter is `value`, or, given `None`, that do not send it.
+
+ Return only the events of this access key.*/
         pub fn access_key_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -2463,6 +2986,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("accessKeyId"))
             }
         }
+        /** Matches requests whose `cursor` query parameter is `value`, or, given `None`, that do not send it.
+
+ Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.*/
         pub fn cursor<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -2473,6 +2999,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("cursor"))
             }
         }
+        /** Matches requests whose `endTime` query parameter is `value`, or, given `None`, that do not send it.
+
+ Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.*/
         pub fn end_time<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
@@ -2483,6 +3012,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("endTime"))
             }
         }
+        /** Matches requests whose `includeRetries` query parameter is `value`, or, given `None`, that do not send it.
+
+ Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.*/
         pub fn include_retries<T>(self, value: T) -> Self
         where
             T: Into<Option<bool>>,
@@ -2493,6 +3025,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("includeRetries"))
             }
         }
+        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -2503,6 +3038,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("limit"))
             }
         }
+        /** Matches requests whose `startTime` query parameter is `value`.
+
+ Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.*/
         pub fn start_time(
             self,
             value: &::chrono::DateTime<::chrono::offset::Utc>,
@@ -2510,14 +3048,18 @@ pub mod operations {
             Self(self.0.query_param("startTime", value.to_string()))
         }
     }
+    /// The response side of an expectation for `ListAIGatewayUsage` (`GET /usage`): the success answer the spec declares, or an error with an `Error` body.
     pub struct ListUsageThen(::httpmock::Then);
     impl ListUsageThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayUsageList) -> Self {
             Self(
                 self
@@ -2527,6 +3069,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2537,6 +3080,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2548,8 +3092,10 @@ pub mod operations {
             )
         }
     }
+    /// The request side of an expectation for `GetAIGatewayUsageOverview` (`GET /usage/overview`): matches the operation's method and path; each method adds a condition on one parameter or the body.
     pub struct GetUsageOverviewWhen(::httpmock::When);
     impl GetUsageOverviewWhen {
+        /// Wraps `inner`, the [`httpmock::When`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -2557,9 +3103,13 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/usage/overview$").unwrap()),
             )
         }
+        /// The wrapped [`httpmock::When`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /** Matches requests whose `endTime` query parameter is `value`, or, given `None`, that do not send it.
+
+ End of the window (RFC 3339). Defaults to now.*/
         pub fn end_time<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
@@ -2570,6 +3120,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("endTime"))
             }
         }
+        /** Matches requests whose `groupBy` query parameter is `value`, or, given `None`, that do not send it.
+
+ Dimension that splits each day's bucket: by provider ID or by access key ID.*/
         pub fn group_by<T>(self, value: T) -> Self
         where
             T: Into<Option<types::GetUsageOverviewGroupBy>>,
@@ -2580,6 +3133,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("groupBy"))
             }
         }
+        /** Matches requests whose `startTime` query parameter is `value`.
+
+ Start of the window, inclusive (RFC 3339).*/
         pub fn start_time(
             self,
             value: &::chrono::DateTime<::chrono::offset::Utc>,
@@ -2587,14 +3143,18 @@ pub mod operations {
             Self(self.0.query_param("startTime", value.to_string()))
         }
     }
+    /// The response side of an expectation for `GetAIGatewayUsageOverview` (`GET /usage/overview`): the success answer the spec declares, or an error with an `Error` body.
     pub struct GetUsageOverviewThen(::httpmock::Then);
     impl GetUsageOverviewThen {
+        /// Wraps `inner`, the [`httpmock::Then`] httpmock passes to the expectation.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The wrapped [`httpmock::Then`], to go beyond what this wrapper allows (e.g. a value the spec forbids).
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as the JSON body.
         pub fn ok(self, value: &types::AiGatewayUsageOverview) -> Self {
             Self(
                 self
@@ -2604,6 +3164,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 4xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn client_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 4u16);
             Self(
@@ -2614,6 +3175,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers with `status` (a 5xx; panics otherwise) and `value` as the JSON `Error` body.
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -2630,186 +3192,230 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    /// Adds an expectation for `ListAIGatewayAccessKeyConfigurations` (`GET /access-key-configurations`): `config_fn` receives [`operations::ListAccessKeyConfigurationsWhen`] to narrow the requests it matches and [`operations::ListAccessKeyConfigurationsThen`] to script the response.
     fn list_access_key_configurations<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::ListAccessKeyConfigurationsWhen,
             operations::ListAccessKeyConfigurationsThen,
         );
+    /// Adds an expectation for `CreateAIGatewayAccessKeyConfiguration` (`POST /access-key-configurations`): `config_fn` receives [`operations::CreateAccessKeyConfigurationWhen`] to narrow the requests it matches and [`operations::CreateAccessKeyConfigurationThen`] to script the response.
     fn create_access_key_configuration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::CreateAccessKeyConfigurationWhen,
             operations::CreateAccessKeyConfigurationThen,
         );
+    /// Adds an expectation for `HeadAIGatewayAccessKeyConfigurations` (`HEAD /access-key-configurations`): `config_fn` receives [`operations::HeadAccessKeyConfigurationsWhen`] to narrow the requests it matches and [`operations::HeadAccessKeyConfigurationsThen`] to script the response.
     fn head_access_key_configurations<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::HeadAccessKeyConfigurationsWhen,
             operations::HeadAccessKeyConfigurationsThen,
         );
+    /// Adds an expectation for `GetAIGatewayAccessKeyConfiguration` (`GET /access-key-configurations/{id}`): `config_fn` receives [`operations::GetAccessKeyConfigurationWhen`] to narrow the requests it matches and [`operations::GetAccessKeyConfigurationThen`] to script the response.
     fn get_access_key_configuration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetAccessKeyConfigurationWhen,
             operations::GetAccessKeyConfigurationThen,
         );
+    /// Adds an expectation for `DeleteAIGatewayAccessKeyConfiguration` (`DELETE /access-key-configurations/{id}`): `config_fn` receives [`operations::DeleteAccessKeyConfigurationWhen`] to narrow the requests it matches and [`operations::DeleteAccessKeyConfigurationThen`] to script the response.
     fn delete_access_key_configuration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::DeleteAccessKeyConfigurationWhen,
             operations::DeleteAccessKeyConfigurationThen,
         );
+    /// Adds an expectation for `HeadAIGatewayAccessKeyConfiguration` (`HEAD /access-key-configurations/{id}`): `config_fn` receives [`operations::HeadAccessKeyConfigurationWhen`] to narrow the requests it matches and [`operations::HeadAccessKeyConfigurationThen`] to script the response.
     fn head_access_key_configuration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::HeadAccessKeyConfigurationWhen,
             operations::HeadAccessKeyConfigurationThen,
         );
+    /// Adds an expectation for `UpdateAIGatewayAccessKeyConfiguration` (`PATCH /access-key-configurations/{id}`): `config_fn` receives [`operations::UpdateAccessKeyConfigurationWhen`] to narrow the requests it matches and [`operations::UpdateAccessKeyConfigurationThen`] to script the response.
     fn update_access_key_configuration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::UpdateAccessKeyConfigurationWhen,
             operations::UpdateAccessKeyConfigurationThen,
         );
+    /// Adds an expectation for `ListAIGatewayAccessKeys` (`GET /access-keys`): `config_fn` receives [`operations::ListAccessKeysWhen`] to narrow the requests it matches and [`operations::ListAccessKeysThen`] to script the response.
     fn list_access_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListAccessKeysWhen, operations::ListAccessKeysThen);
+    /// Adds an expectation for `CreateAIGatewayAccessKey` (`POST /access-keys`): `config_fn` receives [`operations::CreateAccessKeyWhen`] to narrow the requests it matches and [`operations::CreateAccessKeyThen`] to script the response.
     fn create_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateAccessKeyWhen, operations::CreateAccessKeyThen);
+    /// Adds an expectation for `HeadAIGatewayAccessKeys` (`HEAD /access-keys`): `config_fn` receives [`operations::HeadAccessKeysWhen`] to narrow the requests it matches and [`operations::HeadAccessKeysThen`] to script the response.
     fn head_access_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadAccessKeysWhen, operations::HeadAccessKeysThen);
+    /// Adds an expectation for `GetAIGatewayAccessKey` (`GET /access-keys/{id}`): `config_fn` receives [`operations::GetAccessKeyWhen`] to narrow the requests it matches and [`operations::GetAccessKeyThen`] to script the response.
     fn get_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetAccessKeyWhen, operations::GetAccessKeyThen);
+    /// Adds an expectation for `DeleteAIGatewayAccessKey` (`DELETE /access-keys/{id}`): `config_fn` receives [`operations::DeleteAccessKeyWhen`] to narrow the requests it matches and [`operations::DeleteAccessKeyThen`] to script the response.
     fn delete_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteAccessKeyWhen, operations::DeleteAccessKeyThen);
+    /// Adds an expectation for `HeadAIGatewayAccessKey` (`HEAD /access-keys/{id}`): `config_fn` receives [`operations::HeadAccessKeyWhen`] to narrow the requests it matches and [`operations::HeadAccessKeyThen`] to script the response.
     fn head_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadAccessKeyWhen, operations::HeadAccessKeyThen);
+    /// Adds an expectation for `UpdateAIGatewayAccessKey` (`PATCH /access-keys/{id}`): `config_fn` receives [`operations::UpdateAccessKeyWhen`] to narrow the requests it matches and [`operations::UpdateAccessKeyThen`] to script the response.
     fn update_access_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateAccessKeyWhen, operations::UpdateAccessKeyThen);
+    /// Adds an expectation for `ListAIGatewayAPIKeys` (`GET /api-keys`): `config_fn` receives [`operations::ListApiKeysWhen`] to narrow the requests it matches and [`operations::ListApiKeysThen`] to script the response.
     fn list_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListApiKeysWhen, operations::ListApiKeysThen);
+    /// Adds an expectation for `CreateAIGatewayAPIKey` (`POST /api-keys`): `config_fn` receives [`operations::CreateApiKeyWhen`] to narrow the requests it matches and [`operations::CreateApiKeyThen`] to script the response.
     fn create_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateApiKeyWhen, operations::CreateApiKeyThen);
+    /// Adds an expectation for `HeadAIGatewayAPIKeys` (`HEAD /api-keys`): `config_fn` receives [`operations::HeadApiKeysWhen`] to narrow the requests it matches and [`operations::HeadApiKeysThen`] to script the response.
     fn head_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadApiKeysWhen, operations::HeadApiKeysThen);
+    /// Adds an expectation for `GetAIGatewayAPIKey` (`GET /api-keys/{id}`): `config_fn` receives [`operations::GetApiKeyWhen`] to narrow the requests it matches and [`operations::GetApiKeyThen`] to script the response.
     fn get_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetApiKeyWhen, operations::GetApiKeyThen);
+    /// Adds an expectation for `DeleteAIGatewayAPIKey` (`DELETE /api-keys/{id}`): `config_fn` receives [`operations::DeleteApiKeyWhen`] to narrow the requests it matches and [`operations::DeleteApiKeyThen`] to script the response.
     fn delete_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteApiKeyWhen, operations::DeleteApiKeyThen);
+    /// Adds an expectation for `HeadAIGatewayAPIKey` (`HEAD /api-keys/{id}`): `config_fn` receives [`operations::HeadApiKeyWhen`] to narrow the requests it matches and [`operations::HeadApiKeyThen`] to script the response.
     fn head_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadApiKeyWhen, operations::HeadApiKeyThen);
+    /// Adds an expectation for `UpdateAIGatewayAPIKey` (`PATCH /api-keys/{id}`): `config_fn` receives [`operations::UpdateApiKeyWhen`] to narrow the requests it matches and [`operations::UpdateApiKeyThen`] to script the response.
     fn update_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateApiKeyWhen, operations::UpdateApiKeyThen);
+    /// Adds an expectation for `ListAIGatewayProviderAPIKeys` (`GET /provider-keys`): `config_fn` receives [`operations::ListProviderApiKeysWhen`] to narrow the requests it matches and [`operations::ListProviderApiKeysThen`] to script the response.
     fn list_provider_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::ListProviderApiKeysWhen,
             operations::ListProviderApiKeysThen,
         );
+    /// Adds an expectation for `CreateAIGatewayProviderAPIKey` (`POST /provider-keys`): `config_fn` receives [`operations::CreateProviderApiKeyWhen`] to narrow the requests it matches and [`operations::CreateProviderApiKeyThen`] to script the response.
     fn create_provider_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::CreateProviderApiKeyWhen,
             operations::CreateProviderApiKeyThen,
         );
+    /// Adds an expectation for `HeadAIGatewayProviderAPIKeys` (`HEAD /provider-keys`): `config_fn` receives [`operations::HeadProviderApiKeysWhen`] to narrow the requests it matches and [`operations::HeadProviderApiKeysThen`] to script the response.
     fn head_provider_api_keys<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::HeadProviderApiKeysWhen,
             operations::HeadProviderApiKeysThen,
         );
+    /// Adds an expectation for `GetAIGatewayProviderAPIKey` (`GET /provider-keys/{id}`): `config_fn` receives [`operations::GetProviderApiKeyWhen`] to narrow the requests it matches and [`operations::GetProviderApiKeyThen`] to script the response.
     fn get_provider_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetProviderApiKeyWhen, operations::GetProviderApiKeyThen);
+    /// Adds an expectation for `DeleteAIGatewayProviderAPIKey` (`DELETE /provider-keys/{id}`): `config_fn` receives [`operations::DeleteProviderApiKeyWhen`] to narrow the requests it matches and [`operations::DeleteProviderApiKeyThen`] to script the response.
     fn delete_provider_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::DeleteProviderApiKeyWhen,
             operations::DeleteProviderApiKeyThen,
         );
+    /// Adds an expectation for `HeadAIGatewayProviderAPIKey` (`HEAD /provider-keys/{id}`): `config_fn` receives [`operations::HeadProviderApiKeyWhen`] to narrow the requests it matches and [`operations::HeadProviderApiKeyThen`] to script the response.
     fn head_provider_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::HeadProviderApiKeyWhen,
             operations::HeadProviderApiKeyThen,
         );
+    /// Adds an expectation for `UpdateAIGatewayProviderAPIKey` (`PATCH /provider-keys/{id}`): `config_fn` receives [`operations::UpdateProviderApiKeyWhen`] to narrow the requests it matches and [`operations::UpdateProviderApiKeyThen`] to script the response.
     fn update_provider_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::UpdateProviderApiKeyWhen,
             operations::UpdateProviderApiKeyThen,
         );
+    /// Adds an expectation for `RotateAIGatewayProviderAPIKey` (`POST /provider-keys/{id}/rotate`): `config_fn` receives [`operations::RotateProviderApiKeyWhen`] to narrow the requests it matches and [`operations::RotateProviderApiKeyThen`] to script the response.
     fn rotate_provider_api_key<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::RotateProviderApiKeyWhen,
             operations::RotateProviderApiKeyThen,
         );
+    /// Adds an expectation for `ListAIGatewayProviders` (`GET /providers`): `config_fn` receives [`operations::ListProvidersWhen`] to narrow the requests it matches and [`operations::ListProvidersThen`] to script the response.
     fn list_providers<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListProvidersWhen, operations::ListProvidersThen);
+    /// Adds an expectation for `CreateAIGatewayProvider` (`POST /providers`): `config_fn` receives [`operations::CreateProviderWhen`] to narrow the requests it matches and [`operations::CreateProviderThen`] to script the response.
     fn create_provider<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateProviderWhen, operations::CreateProviderThen);
+    /// Adds an expectation for `HeadAIGatewayProviders` (`HEAD /providers`): `config_fn` receives [`operations::HeadProvidersWhen`] to narrow the requests it matches and [`operations::HeadProvidersThen`] to script the response.
     fn head_providers<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadProvidersWhen, operations::HeadProvidersThen);
+    /// Adds an expectation for `GetAIGatewayProvider` (`GET /providers/{id}`): `config_fn` receives [`operations::GetProviderWhen`] to narrow the requests it matches and [`operations::GetProviderThen`] to script the response.
     fn get_provider<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetProviderWhen, operations::GetProviderThen);
+    /// Adds an expectation for `DeleteAIGatewayProvider` (`DELETE /providers/{id}`): `config_fn` receives [`operations::DeleteProviderWhen`] to narrow the requests it matches and [`operations::DeleteProviderThen`] to script the response.
     fn delete_provider<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::DeleteProviderWhen, operations::DeleteProviderThen);
+    /// Adds an expectation for `HeadAIGatewayProvider` (`HEAD /providers/{id}`): `config_fn` receives [`operations::HeadProviderWhen`] to narrow the requests it matches and [`operations::HeadProviderThen`] to script the response.
     fn head_provider<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadProviderWhen, operations::HeadProviderThen);
+    /// Adds an expectation for `UpdateAIGatewayProvider` (`PATCH /providers/{id}`): `config_fn` receives [`operations::UpdateProviderWhen`] to narrow the requests it matches and [`operations::UpdateProviderThen`] to script the response.
     fn update_provider<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::UpdateProviderWhen, operations::UpdateProviderThen);
+    /// Adds an expectation for `GetCreditTransactions` (`GET /credits/transactions`): `config_fn` receives [`operations::GetCreditTransactionsWhen`] to narrow the requests it matches and [`operations::GetCreditTransactionsThen`] to script the response.
     fn get_credit_transactions<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetCreditTransactionsWhen,
             operations::GetCreditTransactionsThen,
         );
+    /// Adds an expectation for `GetCreditBalance` (`GET /credits/balance`): `config_fn` receives [`operations::GetCreditBalanceWhen`] to narrow the requests it matches and [`operations::GetCreditBalanceThen`] to script the response.
     fn get_credit_balance<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCreditBalanceWhen, operations::GetCreditBalanceThen);
+    /// Adds an expectation for `CreateCheckoutSession` (`POST /credits/checkout-session`): `config_fn` receives [`operations::CreateCheckoutSessionWhen`] to narrow the requests it matches and [`operations::CreateCheckoutSessionThen`] to script the response.
     fn create_checkout_session<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::CreateCheckoutSessionWhen,
             operations::CreateCheckoutSessionThen,
         );
+    /// Adds an expectation for `GetAIGatewayConfig` (`GET /gateway-config`): `config_fn` receives [`operations::GetGatewayConfigWhen`] to narrow the requests it matches and [`operations::GetGatewayConfigThen`] to script the response.
     fn get_gateway_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetGatewayConfigWhen, operations::GetGatewayConfigThen);
+    /// Adds an expectation for `HeadAIGatewayConfig` (`HEAD /gateway-config`): `config_fn` receives [`operations::HeadGatewayConfigWhen`] to narrow the requests it matches and [`operations::HeadGatewayConfigThen`] to script the response.
     fn head_gateway_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::HeadGatewayConfigWhen, operations::HeadGatewayConfigThen);
+    /// Adds an expectation for `UpdateAIGatewayConfig` (`PATCH /gateway-config`): `config_fn` receives [`operations::UpdateGatewayConfigWhen`] to narrow the requests it matches and [`operations::UpdateGatewayConfigThen`] to script the response.
     fn update_gateway_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::UpdateGatewayConfigWhen,
             operations::UpdateGatewayConfigThen,
         );
+    /// Adds an expectation for `ListAIGatewayUsage` (`GET /usage`): `config_fn` receives [`operations::ListUsageWhen`] to narrow the requests it matches and [`operations::ListUsageThen`] to script the response.
     fn list_usage<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListUsageWhen, operations::ListUsageThen);
+    /// Adds an expectation for `GetAIGatewayUsageOverview` (`GET /usage/overview`): `config_fn` receives [`operations::GetUsageOverviewWhen`] to narrow the requests it matches and [`operations::GetUsageOverviewThen`] to script the response.
     fn get_usage_overview<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetUsageOverviewWhen, operations::GetUsageOverviewThen);

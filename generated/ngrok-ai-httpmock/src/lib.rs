@@ -39,6 +39,8 @@
 //! missing.assert();
 //! ```
 
+#![deny(missing_docs)]
+
 // progenitor's output is formatted by prettyplease, not rustfmt; and it trips a few
 // clippy lints we cannot fix without forking it.
 #[rustfmt::skip]

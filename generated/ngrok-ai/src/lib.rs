@@ -4,22 +4,53 @@
 //! settings, credits and usage — 44 operations, generated from the project's
 //! OpenAPI description.
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), ngrok_ai::Error> {
-//! use futures_util::TryStreamExt;
+//! # Quick start
 //!
+//! ```
+//! use futures_util::TryStreamExt;
+//! use ngrok_ai::{types, Client, Nullable};
+//!
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), ngrok_ai::Error> {
+//! # // The example runs against the in-process fake of the API (crate `ngrok-ai-mock`).
+//! # let mock = ngrok_ai_mock::MockServer::start().await;
+//! # std::env::set_var("NGROK_AI_API_KEY", mock.api_key());
+//! # std::env::set_var("NGROK_AI_BASE_URL", mock.base_url());
 //! // NGROK_AI_API_KEY (required) and NGROK_AI_BASE_URL (optional) configure the client.
-//! let client = ngrok_ai::Client::from_env()?;
+//! let client = Client::from_env()?;
+//!
+//! // Create: the token is in this response only, and redacted in Debug output.
 //! let key = client
 //!     .create_access_key()
-//!     .body(ngrok_ai::types::AiGatewayAccessKeyCreate::builder().name("support-bot".to_string()))
+//!     .body(types::AiGatewayAccessKeyCreate::builder().name("support-bot".to_string()))
 //!     .send()
 //!     .await?;
-//! println!("{} {:?}", key.id, key.token); // the token is redacted in Debug output
+//! let token = key.token.as_ref().expect("a create response carries the token");
+//! assert!(!format!("{token:?}").contains(token.expose_secret()));
 //!
-//! let mut keys = client.list_access_keys().limit(50u32).stream();
-//! while let Some(key) = keys.try_next().await? {
-//!     println!("{}", key.id);
+//! // One page with `send()`, or every item of every page with `stream()`.
+//! let page = client.list_access_keys().limit(10u32).send().await?;
+//! assert_eq!(page.ai_gateway_access_keys.len(), 1);
+//! let mut keys = client.list_access_keys().stream();
+//! while let Some(listed) = keys.try_next().await? {
+//!     assert!(listed.token.is_none()); // lists never carry tokens
+//!     println!("{} {}", listed.id, listed.key_redacted);
+//! }
+//!
+//! // PATCH: an unset field is left alone, `Nullable::Null` clears it, a value sets it.
+//! let key = client
+//!     .update_access_key()
+//!     .id(&key.id)
+//!     .body_map(|b| b.name(Nullable::from("support-bot-v2")).description(Nullable::Null))
+//!     .send()
+//!     .await?;
+//! assert_eq!(key.name.as_deref(), Some("support-bot-v2"));
+//!
+//! // Errors carry the operation, the status and the API's error body.
+//! client.delete_access_key().id(&key.id).send().await?;
+//! match client.get_access_key().id(&key.id).send().await {
+//!     Err(e) if e.is_not_found() => println!("gone: {e}"),
+//!     other => panic!("expected a 404, got {other:?}"),
 //! }
 //! # Ok(())
 //! # }
@@ -33,6 +64,9 @@
 //! * Idempotent calls (GET, HEAD, PATCH, DELETE) are retried on connection errors, 429 and
 //!   5xx with exponential backoff and jitter, honouring `Retry-After`; see [`RetryPolicy`].
 //! * Credentials are held in [`Secret`], which never prints its value.
+//! * Tests of code using this crate can run against `ngrok-ai-mock`, a stateful fake of
+//!   the API generated from the same description, as this example does.
+#![deny(missing_docs)]
 
 // progenitor's output is formatted by prettyplease, not rustfmt; `cargo fmt` leaves it be.
 #[rustfmt::skip]

@@ -15,6 +15,7 @@ pub struct ListAccessKeyConfigurations<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> ListAccessKeyConfigurations<'a> {
+    /// Starts the `ListAIGatewayAccessKeyConfigurations` call with `client`; [`Client::list_access_key_configurations`](super::Client::list_access_key_configurations) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -22,6 +23,11 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -35,6 +41,11 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -95,12 +106,16 @@ pub struct CreateAccessKeyConfiguration<'a> {
     body: Result<types::builder::AiGatewayAccessKeyConfigurationCreate, String>,
 }
 impl<'a> CreateAccessKeyConfiguration<'a> {
+    /// Starts the `CreateAIGatewayAccessKeyConfiguration` call with `client`; [`Client::create_access_key_configuration`](super::Client::create_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::AiGatewayAccessKeyConfigurationCreate`] or its builder, [`types::builder::AiGatewayAccessKeyConfigurationCreate`] (from `types::AiGatewayAccessKeyConfigurationCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for creating a configuration.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyConfigurationCreate>,
@@ -119,6 +134,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayAccessKeyConfigurationCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.access(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -179,6 +195,7 @@ pub struct HeadAccessKeyConfigurations<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> HeadAccessKeyConfigurations<'a> {
+    /// Starts the `HeadAIGatewayAccessKeyConfigurations` call with `client`; [`Client::head_access_key_configurations`](super::Client::head_access_key_configurations) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -186,6 +203,11 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -199,6 +221,11 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -253,12 +280,18 @@ pub struct GetAccessKeyConfiguration<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> GetAccessKeyConfiguration<'a> {
+    /// Starts the `GetAIGatewayAccessKeyConfiguration` call with `client`; [`Client::get_access_key_configuration`](super::Client::get_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -317,12 +350,18 @@ pub struct DeleteAccessKeyConfiguration<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteAccessKeyConfiguration<'a> {
+    /// Starts the `DeleteAIGatewayAccessKeyConfiguration` call with `client`; [`Client::delete_access_key_configuration`](super::Client::delete_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -371,12 +410,18 @@ pub struct HeadAccessKeyConfiguration<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> HeadAccessKeyConfiguration<'a> {
+    /// Starts the `HeadAIGatewayAccessKeyConfiguration` call with `client`; [`Client::head_access_key_configuration`](super::Client::head_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -426,6 +471,7 @@ pub struct UpdateAccessKeyConfiguration<'a> {
     body: Result<types::builder::AiGatewayAccessKeyConfigurationUpdate, String>,
 }
 impl<'a> UpdateAccessKeyConfiguration<'a> {
+    /// Starts the `UpdateAIGatewayAccessKeyConfiguration` call with `client`; [`Client::update_access_key_configuration`](super::Client::update_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -433,6 +479,11 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -444,6 +495,9 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::AiGatewayAccessKeyConfigurationUpdate`] or its builder, [`types::builder::AiGatewayAccessKeyConfigurationUpdate`] (from `types::AiGatewayAccessKeyConfigurationUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for PATCHing a configuration (all fields nullable).*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyConfigurationUpdate>,
@@ -462,6 +516,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayAccessKeyConfigurationUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.access(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -526,6 +581,7 @@ pub struct ListAccessKeys<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> ListAccessKeys<'a> {
+    /// Starts the `ListAIGatewayAccessKeys` call with `client`; [`Client::list_access_keys`](super::Client::list_access_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -533,6 +589,11 @@ impl<'a> ListAccessKeys<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -546,6 +607,11 @@ impl<'a> ListAccessKeys<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -606,12 +672,16 @@ pub struct CreateAccessKey<'a> {
     body: Result<types::builder::AiGatewayAccessKeyCreate, String>,
 }
 impl<'a> CreateAccessKey<'a> {
+    /// Starts the `CreateAIGatewayAccessKey` call with `client`; [`Client::create_access_key`](super::Client::create_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::AiGatewayAccessKeyCreate`] or its builder, [`types::builder::AiGatewayAccessKeyCreate`] (from `types::AiGatewayAccessKeyCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for creating an access key (no required fields).*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyCreate>,
@@ -629,6 +699,7 @@ impl<'a> CreateAccessKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayAccessKeyCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.access_key_configuration_id(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -688,6 +759,7 @@ pub struct HeadAccessKeys<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> HeadAccessKeys<'a> {
+    /// Starts the `HeadAIGatewayAccessKeys` call with `client`; [`Client::head_access_keys`](super::Client::head_access_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -695,6 +767,11 @@ impl<'a> HeadAccessKeys<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -708,6 +785,11 @@ impl<'a> HeadAccessKeys<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -762,12 +844,18 @@ pub struct GetAccessKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> GetAccessKey<'a> {
+    /// Starts the `GetAIGatewayAccessKey` call with `client`; [`Client::get_access_key`](super::Client::get_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -825,12 +913,18 @@ pub struct DeleteAccessKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteAccessKey<'a> {
+    /// Starts the `DeleteAIGatewayAccessKey` call with `client`; [`Client::delete_access_key`](super::Client::delete_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -878,12 +972,18 @@ pub struct HeadAccessKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> HeadAccessKey<'a> {
+    /// Starts the `HeadAIGatewayAccessKey` call with `client`; [`Client::head_access_key`](super::Client::head_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -932,6 +1032,7 @@ pub struct UpdateAccessKey<'a> {
     body: Result<types::builder::AiGatewayAccessKeyUpdate, String>,
 }
 impl<'a> UpdateAccessKey<'a> {
+    /// Starts the `UpdateAIGatewayAccessKey` call with `client`; [`Client::update_access_key`](super::Client::update_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -939,6 +1040,11 @@ impl<'a> UpdateAccessKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -950,6 +1056,9 @@ impl<'a> UpdateAccessKey<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::AiGatewayAccessKeyUpdate`] or its builder, [`types::builder::AiGatewayAccessKeyUpdate`] (from `types::AiGatewayAccessKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for PATCHing an access key.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyUpdate>,
@@ -967,6 +1076,7 @@ impl<'a> UpdateAccessKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayAccessKeyUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.access_key_configuration_id(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -1029,6 +1139,7 @@ pub struct ListApiKeys<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> ListApiKeys<'a> {
+    /// Starts the `ListAIGatewayAPIKeys` call with `client`; [`Client::list_api_keys`](super::Client::list_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1036,6 +1147,11 @@ impl<'a> ListApiKeys<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1049,6 +1165,11 @@ impl<'a> ListApiKeys<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1109,12 +1230,16 @@ pub struct CreateApiKey<'a> {
     body: Result<types::builder::AiGatewayApiKeyCreate, String>,
 }
 impl<'a> CreateApiKey<'a> {
+    /// Starts the `CreateAIGatewayAPIKey` call with `client`; [`Client::create_api_key`](super::Client::create_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::AiGatewayApiKeyCreate`] or its builder, [`types::builder::AiGatewayApiKeyCreate`] (from `types::AiGatewayApiKeyCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for creating an API key (no required fields).*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayApiKeyCreate>,
@@ -1130,6 +1255,7 @@ impl<'a> CreateApiKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayApiKeyCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.description(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -1187,6 +1313,7 @@ pub struct HeadApiKeys<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> HeadApiKeys<'a> {
+    /// Starts the `HeadAIGatewayAPIKeys` call with `client`; [`Client::head_api_keys`](super::Client::head_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1194,6 +1321,11 @@ impl<'a> HeadApiKeys<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1207,6 +1339,11 @@ impl<'a> HeadApiKeys<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1261,12 +1398,18 @@ pub struct GetApiKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> GetApiKey<'a> {
+    /// Starts the `GetAIGatewayAPIKey` call with `client`; [`Client::get_api_key`](super::Client::get_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1322,12 +1465,18 @@ pub struct DeleteApiKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteApiKey<'a> {
+    /// Starts the `DeleteAIGatewayAPIKey` call with `client`; [`Client::delete_api_key`](super::Client::delete_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1375,12 +1524,18 @@ pub struct HeadApiKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> HeadApiKey<'a> {
+    /// Starts the `HeadAIGatewayAPIKey` call with `client`; [`Client::head_api_key`](super::Client::head_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1429,6 +1584,7 @@ pub struct UpdateApiKey<'a> {
     body: Result<types::builder::AiGatewayApiKeyUpdate, String>,
 }
 impl<'a> UpdateApiKey<'a> {
+    /// Starts the `UpdateAIGatewayAPIKey` call with `client`; [`Client::update_api_key`](super::Client::update_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1436,6 +1592,11 @@ impl<'a> UpdateApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1447,6 +1608,9 @@ impl<'a> UpdateApiKey<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::AiGatewayApiKeyUpdate`] or its builder, [`types::builder::AiGatewayApiKeyUpdate`] (from `types::AiGatewayApiKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for PATCHing an API key.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayApiKeyUpdate>,
@@ -1462,6 +1626,7 @@ impl<'a> UpdateApiKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayApiKeyUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.description(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -1523,6 +1688,7 @@ pub struct ListProviderApiKeys<'a> {
     provider: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListProviderApiKeys<'a> {
+    /// Starts the `ListAIGatewayProviderAPIKeys` call with `client`; [`Client::list_provider_api_keys`](super::Client::list_provider_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1531,6 +1697,11 @@ impl<'a> ListProviderApiKeys<'a> {
             provider: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1544,6 +1715,11 @@ impl<'a> ListProviderApiKeys<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1557,6 +1733,11 @@ impl<'a> ListProviderApiKeys<'a> {
             });
         self
     }
+    /** Sets the `provider` query parameter (optional).
+
+ Return only the keys whose `providerId` equals this value, e.g. `openai`.
+
+ Example: `openai`.*/
     pub fn provider<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1619,12 +1800,16 @@ pub struct CreateProviderApiKey<'a> {
     body: Result<types::builder::AiGatewayProviderApiKeyCreate, String>,
 }
 impl<'a> CreateProviderApiKey<'a> {
+    /// Starts the `CreateAIGatewayProviderAPIKey` call with `client`; [`Client::create_provider_api_key`](super::Client::create_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::AiGatewayProviderApiKeyCreate`] or its builder, [`types::builder::AiGatewayProviderApiKeyCreate`] (from `types::AiGatewayProviderApiKeyCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for storing a provider key.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderApiKeyCreate>,
@@ -1643,6 +1828,7 @@ impl<'a> CreateProviderApiKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayProviderApiKeyCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.description(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -1703,6 +1889,7 @@ pub struct HeadProviderApiKeys<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> HeadProviderApiKeys<'a> {
+    /// Starts the `HeadAIGatewayProviderAPIKeys` call with `client`; [`Client::head_provider_api_keys`](super::Client::head_provider_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1710,6 +1897,11 @@ impl<'a> HeadProviderApiKeys<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1723,6 +1915,11 @@ impl<'a> HeadProviderApiKeys<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1777,12 +1974,18 @@ pub struct GetProviderApiKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> GetProviderApiKey<'a> {
+    /// Starts the `GetAIGatewayProviderAPIKey` call with `client`; [`Client::get_provider_api_key`](super::Client::get_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1840,12 +2043,18 @@ pub struct DeleteProviderApiKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteProviderApiKey<'a> {
+    /// Starts the `DeleteAIGatewayProviderAPIKey` call with `client`; [`Client::delete_provider_api_key`](super::Client::delete_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1893,12 +2102,18 @@ pub struct HeadProviderApiKey<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> HeadProviderApiKey<'a> {
+    /// Starts the `HeadAIGatewayProviderAPIKey` call with `client`; [`Client::head_provider_api_key`](super::Client::head_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1947,6 +2162,7 @@ pub struct UpdateProviderApiKey<'a> {
     body: Result<types::builder::AiGatewayProviderApiKeyUpdate, String>,
 }
 impl<'a> UpdateProviderApiKey<'a> {
+    /// Starts the `UpdateAIGatewayProviderAPIKey` call with `client`; [`Client::update_provider_api_key`](super::Client::update_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -1954,6 +2170,11 @@ impl<'a> UpdateProviderApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1965,6 +2186,9 @@ impl<'a> UpdateProviderApiKey<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::AiGatewayProviderApiKeyUpdate`] or its builder, [`types::builder::AiGatewayProviderApiKeyUpdate`] (from `types::AiGatewayProviderApiKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for PATCHing a provider key's labels.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderApiKeyUpdate>,
@@ -1983,6 +2207,7 @@ impl<'a> UpdateProviderApiKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayProviderApiKeyUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.description(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -2046,6 +2271,7 @@ pub struct RotateProviderApiKey<'a> {
     body: Result<types::builder::AiGatewayProviderApiKeyRotate, String>,
 }
 impl<'a> RotateProviderApiKey<'a> {
+    /// Starts the `RotateAIGatewayProviderAPIKey` call with `client`; [`Client::rotate_provider_api_key`](super::Client::rotate_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -2053,6 +2279,11 @@ impl<'a> RotateProviderApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2064,6 +2295,9 @@ impl<'a> RotateProviderApiKey<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::AiGatewayProviderApiKeyRotate`] or its builder, [`types::builder::AiGatewayProviderApiKeyRotate`] (from `types::AiGatewayProviderApiKeyRotate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for rotating a provider key's value.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderApiKeyRotate>,
@@ -2082,6 +2316,7 @@ impl<'a> RotateProviderApiKey<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayProviderApiKeyRotate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.name(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -2145,6 +2380,7 @@ pub struct ListProviders<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> ListProviders<'a> {
+    /// Starts the `ListAIGatewayProviders` call with `client`; [`Client::list_providers`](super::Client::list_providers) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -2152,6 +2388,11 @@ impl<'a> ListProviders<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2165,6 +2406,11 @@ impl<'a> ListProviders<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -2225,12 +2471,16 @@ pub struct CreateProvider<'a> {
     body: Result<types::builder::AiGatewayProviderCreate, String>,
 }
 impl<'a> CreateProvider<'a> {
+    /// Starts the `CreateAIGatewayProvider` call with `client`; [`Client::create_provider`](super::Client::create_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::AiGatewayProviderCreate`] or its builder, [`types::builder::AiGatewayProviderCreate`] (from `types::AiGatewayProviderCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for creating a custom provider.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderCreate>,
@@ -2246,6 +2496,7 @@ impl<'a> CreateProvider<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayProviderCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.base_url(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -2305,6 +2556,7 @@ pub struct HeadProviders<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> HeadProviders<'a> {
+    /// Starts the `HeadAIGatewayProviders` call with `client`; [`Client::head_providers`](super::Client::head_providers) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -2312,6 +2564,11 @@ impl<'a> HeadProviders<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2325,6 +2582,11 @@ impl<'a> HeadProviders<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -2379,12 +2641,18 @@ pub struct GetProvider<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> GetProvider<'a> {
+    /// Starts the `GetAIGatewayProvider` call with `client`; [`Client::get_provider`](super::Client::get_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2442,12 +2710,18 @@ pub struct DeleteProvider<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteProvider<'a> {
+    /// Starts the `DeleteAIGatewayProvider` call with `client`; [`Client::delete_provider`](super::Client::delete_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2495,12 +2769,18 @@ pub struct HeadProvider<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> HeadProvider<'a> {
+    /// Starts the `HeadAIGatewayProvider` call with `client`; [`Client::head_provider`](super::Client::head_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2549,6 +2829,7 @@ pub struct UpdateProvider<'a> {
     body: Result<types::builder::AiGatewayProviderUpdate, String>,
 }
 impl<'a> UpdateProvider<'a> {
+    /// Starts the `UpdateAIGatewayProvider` call with `client`; [`Client::update_provider`](super::Client::update_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -2556,6 +2837,11 @@ impl<'a> UpdateProvider<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID of the addressed resource.
+
+ Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2567,6 +2853,9 @@ impl<'a> UpdateProvider<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::AiGatewayProviderUpdate`] or its builder, [`types::builder::AiGatewayProviderUpdate`] (from `types::AiGatewayProviderUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for PATCHing a custom provider.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderUpdate>,
@@ -2582,6 +2871,7 @@ impl<'a> UpdateProvider<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayProviderUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.base_url(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -2642,6 +2932,7 @@ pub struct GetCreditTransactions<'a> {
     client: &'a super::Client,
 }
 impl<'a> GetCreditTransactions<'a> {
+    /// Starts the `GetCreditTransactions` call with `client`; [`Client::get_credit_transactions`](super::Client::get_credit_transactions) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self { client: client }
     }
@@ -2687,6 +2978,7 @@ pub struct GetCreditBalance<'a> {
     client: &'a super::Client,
 }
 impl<'a> GetCreditBalance<'a> {
+    /// Starts the `GetCreditBalance` call with `client`; [`Client::get_credit_balance`](super::Client::get_credit_balance) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self { client: client }
     }
@@ -2731,12 +3023,16 @@ pub struct CreateCheckoutSession<'a> {
     body: Result<types::builder::CheckoutSessionCreate, String>,
 }
 impl<'a> CreateCheckoutSession<'a> {
+    /// Starts the `CreateCheckoutSession` call with `client`; [`Client::create_checkout_session`](super::Client::create_checkout_session) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::CheckoutSessionCreate`] or its builder, [`types::builder::CheckoutSessionCreate`] (from `types::CheckoutSessionCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for starting a Stripe checkout.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::CheckoutSessionCreate>,
@@ -2752,6 +3048,7 @@ impl<'a> CreateCheckoutSession<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::CheckoutSessionCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.amount(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -2807,6 +3104,7 @@ pub struct GetGatewayConfig<'a> {
     client: &'a super::Client,
 }
 impl<'a> GetGatewayConfig<'a> {
+    /// Starts the `GetAIGatewayConfig` call with `client`; [`Client::get_gateway_config`](super::Client::get_gateway_config) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self { client: client }
     }
@@ -2850,6 +3148,7 @@ pub struct HeadGatewayConfig<'a> {
     client: &'a super::Client,
 }
 impl<'a> HeadGatewayConfig<'a> {
+    /// Starts the `HeadAIGatewayConfig` call with `client`; [`Client::head_gateway_config`](super::Client::head_gateway_config) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self { client: client }
     }
@@ -2886,12 +3185,16 @@ pub struct UpdateGatewayConfig<'a> {
     body: Result<types::builder::AiGatewayConfigUpdate, String>,
 }
 impl<'a> UpdateGatewayConfig<'a> {
+    /// Starts the `UpdateAIGatewayConfig` call with `client`; [`Client::update_gateway_config`](super::Client::update_gateway_config) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::AiGatewayConfigUpdate`] or its builder, [`types::builder::AiGatewayConfigUpdate`] (from `types::AiGatewayConfigUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ Request body for PATCHing gateway settings.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayConfigUpdate>,
@@ -2907,6 +3210,7 @@ impl<'a> UpdateGatewayConfig<'a> {
             });
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::AiGatewayConfigUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.max_input_tokens(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(
@@ -2968,6 +3272,7 @@ pub struct ListUsage<'a> {
     start_time: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
 }
 impl<'a> ListUsage<'a> {
+    /// Starts the `ListAIGatewayUsage` call with `client`; [`Client::list_usage`](super::Client::list_usage) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -2979,6 +3284,11 @@ impl<'a> ListUsage<'a> {
             start_time: Err("start_time was not initialized".to_string()),
         }
     }
+    /** Sets the `accessKeyId` query parameter (optional).
+
+ Return only the events of this access key.
+
+ Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
     pub fn access_key_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2992,6 +3302,11 @@ impl<'a> ListUsage<'a> {
             });
         self
     }
+    /** Sets the `cursor` query parameter (optional).
+
+ Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.
+
+ Example: `eyJ0IjoiMjAyNi0xMS0yNlQyMjo0MDo1NVoiLCJpZCI6ImFpZ3VlXzJwWjliUjJ0WDNmRTRzRzV1SDZ2SjdLOHhMIn0`.*/
     pub fn cursor<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -3005,6 +3320,11 @@ impl<'a> ListUsage<'a> {
             });
         self
     }
+    /** Sets the `endTime` query parameter (optional).
+
+ Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.
+
+ Example: `2026-11-27T00:00:00Z`.*/
     pub fn end_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3018,6 +3338,11 @@ impl<'a> ListUsage<'a> {
             });
         self
     }
+    /** Sets the `includeRetries` query parameter (optional).
+
+ Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.
+
+ Example: `false`.*/
     pub fn include_retries<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
@@ -3028,6 +3353,11 @@ impl<'a> ListUsage<'a> {
             .map_err(|_| "conversion to `bool` for include_retries failed".to_string());
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+
+ Example: `20`.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3041,6 +3371,11 @@ impl<'a> ListUsage<'a> {
             });
         self
     }
+    /** Sets the `startTime` query parameter (required).
+
+ Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.
+
+ Example: `2026-11-26T00:00:00Z`.*/
     pub fn start_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3120,6 +3455,7 @@ pub struct GetUsageOverview<'a> {
     start_time: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
 }
 impl<'a> GetUsageOverview<'a> {
+    /// Starts the `GetAIGatewayUsageOverview` call with `client`; [`Client::get_usage_overview`](super::Client::get_usage_overview) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -3128,6 +3464,11 @@ impl<'a> GetUsageOverview<'a> {
             start_time: Err("start_time was not initialized".to_string()),
         }
     }
+    /** Sets the `endTime` query parameter (optional).
+
+ End of the window (RFC 3339). Defaults to now.
+
+ Example: `2026-11-27T00:00:00Z`.*/
     pub fn end_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3141,6 +3482,11 @@ impl<'a> GetUsageOverview<'a> {
             });
         self
     }
+    /** Sets the `groupBy` query parameter (optional).
+
+ Dimension that splits each day's bucket: by provider ID or by access key ID.
+
+ Example: `provider`.*/
     pub fn group_by<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::GetUsageOverviewGroupBy>,
@@ -3153,6 +3499,11 @@ impl<'a> GetUsageOverview<'a> {
             });
         self
     }
+    /** Sets the `startTime` query parameter (required).
+
+ Start of the window, inclusive (RFC 3339).
+
+ Example: `2026-11-25T00:00:00Z`.*/
     pub fn start_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,

@@ -7,6 +7,7 @@ pub struct AccessDimension {
     pub allow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl AccessDimension {
+    /// Starts a [`builder::AccessDimension`] with no field set: one method per field, then `try_into()` to get the `AccessDimension`. Every field is optional.
     pub fn builder() -> builder::AccessDimension {
         Default::default()
     }
@@ -22,6 +23,7 @@ pub struct AccessScope {
     pub providers: ::std::option::Option<AccessDimension>,
 }
 impl AccessScope {
+    /// Starts a [`builder::AccessScope`] with no field set: one method per field, then `try_into()` to get the `AccessScope`. Every field is optional.
     pub fn builder() -> builder::AccessScope {
         Default::default()
     }
@@ -40,6 +42,7 @@ pub struct AiGatewayAccessKey {
     ///Creation timestamp.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "createdBy")]
     pub created_by: Ref,
     ///Free-text description.
@@ -50,6 +53,7 @@ pub struct AiGatewayAccessKey {
     ///Masked display form of the secret.
     #[serde(rename = "keyRedacted")]
     pub key_redacted: ::std::string::String,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: Ref,
     ///When the credential was last used; null if never.
@@ -61,6 +65,7 @@ pub struct AiGatewayAccessKey {
     ///Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Plaintext token; present only in the create response.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<crate::runtime::Secret>,
     ///Last-modified timestamp.
@@ -70,6 +75,7 @@ pub struct AiGatewayAccessKey {
     pub uri: ::std::string::String,
 }
 impl AiGatewayAccessKey {
+    /// Starts a [`builder::AiGatewayAccessKey`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKey`. Required: `createdAt`, `createdBy`, `id`, `keyRedacted`, `lastUpdatedBy`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayAccessKey {
         Default::default()
     }
@@ -85,6 +91,7 @@ pub struct AiGatewayAccessKeyAccessKeyConfiguration {
     pub uri: ::std::string::String,
 }
 impl AiGatewayAccessKeyAccessKeyConfiguration {
+    /// Starts a [`builder::AiGatewayAccessKeyAccessKeyConfiguration`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyAccessKeyConfiguration`. Required: `id`, `name`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayAccessKeyAccessKeyConfiguration {
         Default::default()
     }
@@ -92,11 +99,13 @@ impl AiGatewayAccessKeyAccessKeyConfiguration {
 ///Access key configuration resource (scope + routing).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AiGatewayAccessKeyConfiguration {
+    /// Which providers and models a key may reach; omit entirely for allow-all; each dimension optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<AccessScope>,
     ///Creation timestamp.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "createdBy")]
     pub created_by: Ref,
     ///Free-text description.
@@ -104,6 +113,7 @@ pub struct AiGatewayAccessKeyConfiguration {
     pub description: ::std::option::Option<::std::string::String>,
     ///Resource ID.
     pub id: ::std::string::String,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: Ref,
     ///Arbitrary user metadata string.
@@ -111,6 +121,7 @@ pub struct AiGatewayAccessKeyConfiguration {
     pub metadata: ::std::option::Option<::std::string::String>,
     ///Label.
     pub name: ::std::string::String,
+    /// Read-side routing configuration.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub router: ::std::option::Option<Router>,
     ///Last-modified timestamp.
@@ -120,6 +131,7 @@ pub struct AiGatewayAccessKeyConfiguration {
     pub uri: ::std::string::String,
 }
 impl AiGatewayAccessKeyConfiguration {
+    /// Starts a [`builder::AiGatewayAccessKeyConfiguration`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyConfiguration`. Required: `createdAt`, `createdBy`, `id`, `lastUpdatedBy`, `name`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayAccessKeyConfiguration {
         Default::default()
     }
@@ -127,6 +139,7 @@ impl AiGatewayAccessKeyConfiguration {
 ///Request body for creating a configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AiGatewayAccessKeyConfigurationCreate {
+    /// Which providers and models a key may reach; omit entirely for allow-all; each dimension optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<AccessScope>,
     ///Free-text description.
@@ -137,10 +150,12 @@ pub struct AiGatewayAccessKeyConfigurationCreate {
     pub metadata: ::std::option::Option<::std::string::String>,
     ///Label.
     pub name: ::std::string::String,
+    /// Write-side routing configuration; omitted => defaults (built-ins get an implicit ngrok step; custom providers fail until a rule with user keys exists).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub router: ::std::option::Option<RouterWrite>,
 }
 impl AiGatewayAccessKeyConfigurationCreate {
+    /// Starts a [`builder::AiGatewayAccessKeyConfigurationCreate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyConfigurationCreate`, or pass it as it is to `.body(..)` of [`create_access_key_configuration`](crate::Client::create_access_key_configuration). Required: `name`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayAccessKeyConfigurationCreate {
         Default::default()
     }
@@ -163,6 +178,7 @@ pub struct AiGatewayAccessKeyConfigurationList {
     pub uri: ::std::string::String,
 }
 impl AiGatewayAccessKeyConfigurationList {
+    /// Starts a [`builder::AiGatewayAccessKeyConfigurationList`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyConfigurationList`. Required: `aiGatewayAccessKeyConfigurations`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayAccessKeyConfigurationList {
         Default::default()
     }
@@ -170,22 +186,27 @@ impl AiGatewayAccessKeyConfigurationList {
 ///Request body for PATCHing a configuration (all fields nullable).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayAccessKeyConfigurationUpdate {
+    /// New scope; null clears it (back to allow-all).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub access: ::std::option::Option<
         crate::runtime::Nullable<crate::types::AccessScope>,
     >,
+    /// Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
+    /// Arbitrary user metadata string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// New routing; null clears it (defaults).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub router: ::std::option::Option<
@@ -193,6 +214,7 @@ pub struct AiGatewayAccessKeyConfigurationUpdate {
     >,
 }
 impl AiGatewayAccessKeyConfigurationUpdate {
+    /// Starts a [`builder::AiGatewayAccessKeyConfigurationUpdate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyConfigurationUpdate`, or pass it as it is to `.body(..)` of [`update_access_key_configuration`](crate::Client::update_access_key_configuration). Every field is optional.
     pub fn builder() -> builder::AiGatewayAccessKeyConfigurationUpdate {
         Default::default()
     }
@@ -217,6 +239,7 @@ pub struct AiGatewayAccessKeyCreate {
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl AiGatewayAccessKeyCreate {
+    /// Starts a [`builder::AiGatewayAccessKeyCreate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyCreate`, or pass it as it is to `.body(..)` of [`create_access_key`](crate::Client::create_access_key). Every field is optional.
     pub fn builder() -> builder::AiGatewayAccessKeyCreate {
         Default::default()
     }
@@ -237,6 +260,7 @@ pub struct AiGatewayAccessKeyList {
     pub uri: ::std::string::String,
 }
 impl AiGatewayAccessKeyList {
+    /// Starts a [`builder::AiGatewayAccessKeyList`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyList`. Required: `aiGatewayAccessKeys`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayAccessKeyList {
         Default::default()
     }
@@ -244,6 +268,7 @@ impl AiGatewayAccessKeyList {
 ///Request body for PATCHing an access key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayAccessKeyUpdate {
+    /// Configuration to link; null unlinks (allow-all).
     #[serde(
         rename = "accessKeyConfigurationId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -252,19 +277,23 @@ pub struct AiGatewayAccessKeyUpdate {
     pub access_key_configuration_id: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
+    /// Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
+    /// Arbitrary user metadata string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
 }
 impl AiGatewayAccessKeyUpdate {
+    /// Starts a [`builder::AiGatewayAccessKeyUpdate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayAccessKeyUpdate`, or pass it as it is to `.body(..)` of [`update_access_key`](crate::Client::update_access_key). Every field is optional.
     pub fn builder() -> builder::AiGatewayAccessKeyUpdate {
         Default::default()
     }
@@ -275,6 +304,7 @@ pub struct AiGatewayApiKey {
     ///Creation timestamp.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "createdBy")]
     pub created_by: Ref,
     ///Free-text description.
@@ -285,6 +315,7 @@ pub struct AiGatewayApiKey {
     ///Masked display form of the secret.
     #[serde(rename = "keyRedacted")]
     pub key_redacted: ::std::string::String,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: Ref,
     ///When the credential was last used; null if never.
@@ -296,6 +327,7 @@ pub struct AiGatewayApiKey {
     ///Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Plaintext token; present only in the create response.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<crate::runtime::Secret>,
     ///Last-modified timestamp.
@@ -305,6 +337,7 @@ pub struct AiGatewayApiKey {
     pub uri: ::std::string::String,
 }
 impl AiGatewayApiKey {
+    /// Starts a [`builder::AiGatewayApiKey`] with no field set: one method per field, then `try_into()` to get the `AiGatewayApiKey`. Required: `createdAt`, `createdBy`, `id`, `keyRedacted`, `lastUpdatedBy`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayApiKey {
         Default::default()
     }
@@ -323,6 +356,7 @@ pub struct AiGatewayApiKeyCreate {
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl AiGatewayApiKeyCreate {
+    /// Starts a [`builder::AiGatewayApiKeyCreate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayApiKeyCreate`, or pass it as it is to `.body(..)` of [`create_api_key`](crate::Client::create_api_key). Every field is optional.
     pub fn builder() -> builder::AiGatewayApiKeyCreate {
         Default::default()
     }
@@ -343,6 +377,7 @@ pub struct AiGatewayApiKeyList {
     pub uri: ::std::string::String,
 }
 impl AiGatewayApiKeyList {
+    /// Starts a [`builder::AiGatewayApiKeyList`] with no field set: one method per field, then `try_into()` to get the `AiGatewayApiKeyList`. Required: `aiGatewayApiKeys`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayApiKeyList {
         Default::default()
     }
@@ -350,19 +385,23 @@ impl AiGatewayApiKeyList {
 ///Request body for PATCHing an API key.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayApiKeyUpdate {
+    /// Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
+    /// Arbitrary user metadata string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
 }
 impl AiGatewayApiKeyUpdate {
+    /// Starts a [`builder::AiGatewayApiKeyUpdate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayApiKeyUpdate`, or pass it as it is to `.body(..)` of [`update_api_key`](crate::Client::update_api_key). Every field is optional.
     pub fn builder() -> builder::AiGatewayApiKeyUpdate {
         Default::default()
     }
@@ -398,6 +437,7 @@ pub struct AiGatewayConfig {
     pub uri: ::std::string::String,
 }
 impl AiGatewayConfig {
+    /// Starts a [`builder::AiGatewayConfig`] with no field set: one method per field, then `try_into()` to get the `AiGatewayConfig`. Required: `accountId`, `perRequestTimeout`, `totalTimeout`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayConfig {
         Default::default()
     }
@@ -405,18 +445,21 @@ impl AiGatewayConfig {
 ///Request body for PATCHing gateway settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayConfigUpdate {
+    /// Per-request input-token cap; null = no cap (see PATCH semantics).
     #[serde(
         rename = "maxInputTokens",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub max_input_tokens: ::std::option::Option<crate::runtime::Nullable<i64>>,
+    /// Per-request output-token cap; null = no cap (see PATCH semantics).
     #[serde(
         rename = "maxOutputTokens",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub max_output_tokens: ::std::option::Option<crate::runtime::Nullable<i64>>,
+    /// Omit = keep, null = clear, string = set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
@@ -434,6 +477,7 @@ pub struct AiGatewayConfigUpdate {
     pub total_timeout: ::std::option::Option<::std::string::String>,
 }
 impl AiGatewayConfigUpdate {
+    /// Starts a [`builder::AiGatewayConfigUpdate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayConfigUpdate`, or pass it as it is to `.body(..)` of [`update_gateway_config`](crate::Client::update_gateway_config). Every field is optional.
     pub fn builder() -> builder::AiGatewayConfigUpdate {
         Default::default()
     }
@@ -447,10 +491,12 @@ pub struct AiGatewayProvider {
     ///Creation timestamp.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "createdBy")]
     pub created_by: Ref,
     ///Resource ID.
     pub id: ::std::string::String,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: Ref,
     ///Arbitrary user metadata string.
@@ -479,6 +525,7 @@ pub struct AiGatewayProvider {
     pub uri: ::std::string::String,
 }
 impl AiGatewayProvider {
+    /// Starts a [`builder::AiGatewayProvider`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProvider`. Required: `baseUrl`, `createdAt`, `createdBy`, `id`, `lastUpdatedBy`, `name`, `providerId`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProvider {
         Default::default()
     }
@@ -497,9 +544,11 @@ pub struct AiGatewayProviderApiKeyCreate {
     ///Provider the key belongs to, e.g. `openai`, `anthropic`.
     #[serde(rename = "providerId")]
     pub provider_id: ::std::string::String,
+    /// Plaintext secret; write-only, never returned.
     pub value: crate::runtime::Secret,
 }
 impl AiGatewayProviderApiKeyCreate {
+    /// Starts a [`builder::AiGatewayProviderApiKeyCreate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderApiKeyCreate`, or pass it as it is to `.body(..)` of [`create_provider_api_key`](crate::Client::create_provider_api_key). Required: `name`, `providerId`, `value`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderApiKeyCreate {
         Default::default()
     }
@@ -510,6 +559,7 @@ pub struct AiGatewayProviderApiKeyDetail {
     ///Creation timestamp.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "createdBy")]
     pub created_by: Ref,
     ///Free-text description.
@@ -520,6 +570,7 @@ pub struct AiGatewayProviderApiKeyDetail {
     ///Masked display form of the secret.
     #[serde(rename = "keyRedacted")]
     pub key_redacted: ::std::string::String,
+    /// Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.
     #[serde(rename = "lastUpdatedBy")]
     pub last_updated_by: Ref,
     ///When the credential was last used; null if never.
@@ -540,6 +591,7 @@ pub struct AiGatewayProviderApiKeyDetail {
     pub uri: ::std::string::String,
 }
 impl AiGatewayProviderApiKeyDetail {
+    /// Starts a [`builder::AiGatewayProviderApiKeyDetail`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderApiKeyDetail`. Required: `createdAt`, `createdBy`, `id`, `keyRedacted`, `lastUpdatedBy`, `name`, `providerId`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderApiKeyDetail {
         Default::default()
     }
@@ -560,6 +612,7 @@ pub struct AiGatewayProviderApiKeyList {
     pub uri: ::std::string::String,
 }
 impl AiGatewayProviderApiKeyList {
+    /// Starts a [`builder::AiGatewayProviderApiKeyList`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderApiKeyList`. Required: `aiGatewayProviderKeys`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderApiKeyList {
         Default::default()
     }
@@ -569,9 +622,11 @@ impl AiGatewayProviderApiKeyList {
 pub struct AiGatewayProviderApiKeyRotate {
     ///Label (required on rotate).
     pub name: ::std::string::String,
+    /// New plaintext secret; write-only, never returned.
     pub value: crate::runtime::Secret,
 }
 impl AiGatewayProviderApiKeyRotate {
+    /// Starts a [`builder::AiGatewayProviderApiKeyRotate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderApiKeyRotate`, or pass it as it is to `.body(..)` of [`rotate_provider_api_key`](crate::Client::rotate_provider_api_key). Required: `name`, `value`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderApiKeyRotate {
         Default::default()
     }
@@ -579,19 +634,23 @@ impl AiGatewayProviderApiKeyRotate {
 ///Request body for PATCHing a provider key's labels.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiGatewayProviderApiKeyUpdate {
+    /// Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub description: ::std::option::Option<
         crate::runtime::Nullable<::std::string::String>,
     >,
+    /// Arbitrary user metadata string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
 }
 impl AiGatewayProviderApiKeyUpdate {
+    /// Starts a [`builder::AiGatewayProviderApiKeyUpdate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderApiKeyUpdate`, or pass it as it is to `.body(..)` of [`update_provider_api_key`](crate::Client::update_provider_api_key). Every field is optional.
     pub fn builder() -> builder::AiGatewayProviderApiKeyUpdate {
         Default::default()
     }
@@ -623,6 +682,7 @@ pub struct AiGatewayProviderCreate {
     >,
 }
 impl AiGatewayProviderCreate {
+    /// Starts a [`builder::AiGatewayProviderCreate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderCreate`, or pass it as it is to `.body(..)` of [`create_provider`](crate::Client::create_provider). Required: `baseUrl`, `name`, `providerId`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderCreate {
         Default::default()
     }
@@ -643,6 +703,7 @@ pub struct AiGatewayProviderList {
     pub uri: ::std::string::String,
 }
 impl AiGatewayProviderList {
+    /// Starts a [`builder::AiGatewayProviderList`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderList`. Required: `aiGatewayProviders`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderList {
         Default::default()
     }
@@ -657,6 +718,7 @@ pub struct AiGatewayProviderModel {
     pub model_id: ::std::string::String,
 }
 impl AiGatewayProviderModel {
+    /// Starts a [`builder::AiGatewayProviderModel`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderModel`. Required: `id`, `modelId`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderModel {
         Default::default()
     }
@@ -669,6 +731,7 @@ pub struct AiGatewayProviderModelCreate {
     pub model_id: ::std::string::String,
 }
 impl AiGatewayProviderModelCreate {
+    /// Starts a [`builder::AiGatewayProviderModelCreate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderModelCreate`. Required: `modelId`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayProviderModelCreate {
         Default::default()
     }
@@ -679,9 +742,11 @@ pub struct AiGatewayProviderUpdate {
     ///Base URL; can be changed but not cleared (not nullable).
     #[serde(rename = "baseUrl", skip_serializing_if = "::std::option::Option::is_none")]
     pub base_url: ::std::option::Option<::std::string::String>,
+    /// Arbitrary user metadata string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub metadata: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// Full replacement set: omit = keep, [] = clear, list = replace.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub models: ::std::option::Option<
@@ -689,9 +754,11 @@ pub struct AiGatewayProviderUpdate {
             ::std::vec::Vec<crate::types::AiGatewayProviderModelCreate>,
         >,
     >,
+    /// Label.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// API surfaces the provider supports.
     #[serde(
         rename = "supportedApiSurfaces",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -702,6 +769,7 @@ pub struct AiGatewayProviderUpdate {
     >,
 }
 impl AiGatewayProviderUpdate {
+    /// Starts a [`builder::AiGatewayProviderUpdate`] with no field set: one method per field, then `try_into()` to get the `AiGatewayProviderUpdate`, or pass it as it is to `.body(..)` of [`update_provider`](crate::Client::update_provider). Every field is optional.
     pub fn builder() -> builder::AiGatewayProviderUpdate {
         Default::default()
     }
@@ -783,6 +851,7 @@ pub struct AiGatewayUsageEvent {
     pub total_cost: ::std::string::String,
 }
 impl AiGatewayUsageEvent {
+    /// Starts a [`builder::AiGatewayUsageEvent`] with no field set: one method per field, then `try_into()` to get the `AiGatewayUsageEvent`. Required: `accessKeyId`, `attemptNumber`, `cacheReadTokens`, `eventTime`, `id`, `inputTokens`, `isError`, `isFinalAttempt`, `isStreaming`, `keySource`, `model`, `modelDisplayName`, `outputTokens`, `provider`, `providerDisplayName`, `reasoningTokens`, `requestId`, `statusCode`, `stopReason`, `timedOut`, `totalCost`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayUsageEvent {
         Default::default()
     }
@@ -803,6 +872,7 @@ pub struct AiGatewayUsageList {
     pub uri: ::std::string::String,
 }
 impl AiGatewayUsageList {
+    /// Starts a [`builder::AiGatewayUsageList`] with no field set: one method per field, then `try_into()` to get the `AiGatewayUsageList`. Required: `aiGatewayUsage`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayUsageList {
         Default::default()
     }
@@ -812,11 +882,13 @@ impl AiGatewayUsageList {
 pub struct AiGatewayUsageOverview {
     ///Daily series, ordered by day then group key.
     pub buckets: ::std::vec::Vec<AiGatewayUsageOverviewBucket>,
+    /// Whole-window aggregate.
     pub totals: AiGatewayUsageOverviewTotals,
     ///URI of this overview.
     pub uri: ::std::string::String,
 }
 impl AiGatewayUsageOverview {
+    /// Starts a [`builder::AiGatewayUsageOverview`] with no field set: one method per field, then `try_into()` to get the `AiGatewayUsageOverview`. Required: `buckets`, `totals`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayUsageOverview {
         Default::default()
     }
@@ -838,6 +910,7 @@ pub struct AiGatewayUsageOverviewBucket {
     pub requests: i64,
 }
 impl AiGatewayUsageOverviewBucket {
+    /// Starts a [`builder::AiGatewayUsageOverviewBucket`] with no field set: one method per field, then `try_into()` to get the `AiGatewayUsageOverviewBucket`. Required: `bucketStart`, `cost`, `errors`, `groupKey`, `requests`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayUsageOverviewBucket {
         Default::default()
     }
@@ -853,6 +926,7 @@ pub struct AiGatewayUsageOverviewTotals {
     pub requests: i64,
 }
 impl AiGatewayUsageOverviewTotals {
+    /// Starts a [`builder::AiGatewayUsageOverviewTotals`] with no field set: one method per field, then `try_into()` to get the `AiGatewayUsageOverviewTotals`. Required: `cost`, `errors`, `requests`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::AiGatewayUsageOverviewTotals {
         Default::default()
     }
@@ -868,6 +942,7 @@ pub struct CheckoutSession {
     pub session_url: ::std::string::String,
 }
 impl CheckoutSession {
+    /// Starts a [`builder::CheckoutSession`] with no field set: one method per field, then `try_into()` to get the `CheckoutSession`. Required: `sessionId`, `sessionUrl`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CheckoutSession {
         Default::default()
     }
@@ -879,6 +954,7 @@ pub struct CheckoutSessionCreate {
     pub amount: ::std::num::NonZeroU64,
 }
 impl CheckoutSessionCreate {
+    /// Starts a [`builder::CheckoutSessionCreate`] with no field set: one method per field, then `try_into()` to get the `CheckoutSessionCreate`, or pass it as it is to `.body(..)` of [`create_checkout_session`](crate::Client::create_checkout_session). Required: `amount`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CheckoutSessionCreate {
         Default::default()
     }
@@ -891,6 +967,7 @@ pub struct CreditBalance {
     pub balance_cents: i64,
 }
 impl CreditBalance {
+    /// Starts a [`builder::CreditBalance`] with no field set: one method per field, then `try_into()` to get the `CreditBalance`. Required: `balanceCents`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CreditBalance {
         Default::default()
     }
@@ -901,6 +978,7 @@ pub struct CreditTransactionCredits {
     ///Credits granted, in cents.
     #[serde(rename = "amountCents")]
     pub amount_cents: i64,
+    /// Grant kind.
     pub category: crate::types::CreditTransactionCreditsCategory,
     ///When the transaction happened.
     #[serde(rename = "createdAt")]
@@ -916,6 +994,7 @@ pub struct CreditTransactionCredits {
     pub type_: CreditTransactionCreditsType,
 }
 impl CreditTransactionCredits {
+    /// Starts a [`builder::CreditTransactionCredits`] with no field set: one method per field, then `try_into()` to get the `CreditTransactionCredits`. Required: `amountCents`, `category`, `createdAt`, `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CreditTransactionCredits {
         Default::default()
     }
@@ -934,6 +1013,7 @@ impl CreditTransactionCredits {
     PartialOrd
 )]
 pub enum CreditTransactionCreditsType {
+    /// `credits`
     #[serde(rename = "credits")]
     Credits,
 }
@@ -983,6 +1063,7 @@ Transaction variant: a credit grant (purchase or promotional).*/
         ///Credits granted, in cents.
         #[serde(rename = "amountCents")]
         amount_cents: i64,
+        /// Grant kind. See [`CreditTransactionCreditsCategory`].
         category: crate::types::CreditTransactionCreditsCategory,
         ///When the transaction happened.
         #[serde(rename = "createdAt")]
@@ -1072,6 +1153,7 @@ pub struct CreditTransactionList {
     pub items: ::std::vec::Vec<CreditTransactionItem>,
 }
 impl CreditTransactionList {
+    /// Starts a [`builder::CreditTransactionList`] with no field set: one method per field, then `try_into()` to get the `CreditTransactionList`. Required: `items`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CreditTransactionList {
         Default::default()
     }
@@ -1114,6 +1196,7 @@ pub struct CreditTransactionUsageInvoice {
     pub type_: CreditTransactionUsageInvoiceType,
 }
 impl CreditTransactionUsageInvoice {
+    /// Starts a [`builder::CreditTransactionUsageInvoice`] with no field set: one method per field, then `try_into()` to get the `CreditTransactionUsageInvoice`. Required: `amountDueCents`, `amountPaidCents`, `amountRemainingCents`, `appliedCreditsCents`, `createdAt`, `invoiceUrl`, `periodEnd`, `periodStart`, `totalCents`, `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CreditTransactionUsageInvoice {
         Default::default()
     }
@@ -1150,6 +1233,7 @@ pub struct CreditTransactionUsageInvoicePreview {
     pub type_: CreditTransactionUsageInvoicePreviewType,
 }
 impl CreditTransactionUsageInvoicePreview {
+    /// Starts a [`builder::CreditTransactionUsageInvoicePreview`] with no field set: one method per field, then `try_into()` to get the `CreditTransactionUsageInvoicePreview`. Required: `amountDueCents`, `amountPaidCents`, `amountRemainingCents`, `appliedCreditsCents`, `createdAt`, `periodEnd`, `periodStart`, `totalCents`, `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::CreditTransactionUsageInvoicePreview {
         Default::default()
     }
@@ -1168,6 +1252,7 @@ impl CreditTransactionUsageInvoicePreview {
     PartialOrd
 )]
 pub enum CreditTransactionUsageInvoicePreviewType {
+    /// `usageInvoicePreview`
     #[serde(rename = "usageInvoicePreview")]
     UsageInvoicePreview,
 }
@@ -1220,6 +1305,7 @@ for CreditTransactionUsageInvoicePreviewType {
     PartialOrd
 )]
 pub enum CreditTransactionUsageInvoiceType {
+    /// `usageInvoice`
     #[serde(rename = "usageInvoice")]
     UsageInvoice,
 }
@@ -1279,6 +1365,7 @@ pub struct Error {
     pub status_code: i32,
 }
 impl Error {
+    /// Starts a [`builder::Error`] with no field set: one method per field, then `try_into()` to get the `Error`. Required: `details`, `msg`, `statusCode`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Error {
         Default::default()
     }
@@ -1297,8 +1384,10 @@ impl Error {
     PartialOrd
 )]
 pub enum GetUsageOverviewGroupBy {
+    /// `provider`
     #[serde(rename = "provider")]
     Provider,
+    /// `accessKey`
     #[serde(rename = "accessKey")]
     AccessKey,
 }
@@ -1352,6 +1441,7 @@ pub struct Ref {
     pub uri: ::std::string::String,
 }
 impl Ref {
+    /// Starts a [`builder::Ref`] with no field set: one method per field, then `try_into()` to get the `Ref`. Required: `id`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Ref {
         Default::default()
     }
@@ -1364,6 +1454,7 @@ pub struct Router {
     pub rules: ::std::option::Option<::std::vec::Vec<RouterRule>>,
 }
 impl Router {
+    /// Starts a [`builder::Router`] with no field set: one method per field, then `try_into()` to get the `Router`. Every field is optional.
     pub fn builder() -> builder::Router {
         Default::default()
     }
@@ -1381,6 +1472,7 @@ pub struct RouterRule {
     pub steps: ::std::vec::Vec<RouterStep>,
 }
 impl RouterRule {
+    /// Starts a [`builder::RouterRule`] with no field set: one method per field, then `try_into()` to get the `RouterRule`. Required: `steps`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::RouterRule {
         Default::default()
     }
@@ -1398,6 +1490,7 @@ pub struct RouterRuleWrite {
     pub steps: ::std::vec::Vec<RouterStepWrite>,
 }
 impl RouterRuleWrite {
+    /// Starts a [`builder::RouterRuleWrite`] with no field set: one method per field, then `try_into()` to get the `RouterRuleWrite`. Required: `steps`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::RouterRuleWrite {
         Default::default()
     }
@@ -1405,6 +1498,7 @@ impl RouterRuleWrite {
 ///Read-side routing step (one link in a fallback chain).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RouterStep {
+    /// How keys are chosen; only `ordered`.
     #[serde(
         rename = "keySelectionStrategy",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1415,10 +1509,12 @@ pub struct RouterStep {
     ///Provider keys used by this step.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keys: ::std::option::Option<::std::vec::Vec<RouterStepKey>>,
+    /// `user` = BYOK provider keys, `ngrok` = ngrok.ai inference.
     #[serde(rename = "type")]
     pub type_: crate::types::RouterStepType,
 }
 impl RouterStep {
+    /// Starts a [`builder::RouterStep`] with no field set: one method per field, then `try_into()` to get the `RouterStep`. Required: `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::RouterStep {
         Default::default()
     }
@@ -1435,6 +1531,7 @@ pub struct RouterStepKey {
     pub name: ::std::string::String,
 }
 impl RouterStepKey {
+    /// Starts a [`builder::RouterStepKey`] with no field set: one method per field, then `try_into()` to get the `RouterStepKey`. Required: `id`, `keyRedacted`, `name`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::RouterStepKey {
         Default::default()
     }
@@ -1448,10 +1545,12 @@ pub struct RouterStepKeyWrite {
     ///Label for an inline-created key; pair with value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Secret for an inline-created key; write-only, never read back.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<crate::runtime::Secret>,
 }
 impl RouterStepKeyWrite {
+    /// Starts a [`builder::RouterStepKeyWrite`] with no field set: one method per field, then `try_into()` to get the `RouterStepKeyWrite`. Every field is optional.
     pub fn builder() -> builder::RouterStepKeyWrite {
         Default::default()
     }
@@ -1459,6 +1558,7 @@ impl RouterStepKeyWrite {
 ///Write-side routing step.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RouterStepWrite {
+    /// Key choice order; only `ordered` (list order).
     #[serde(
         rename = "keySelectionStrategy",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1469,10 +1569,12 @@ pub struct RouterStepWrite {
     ///Keys for the step; required when type is `user`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keys: ::std::option::Option<::std::vec::Vec<RouterStepKeyWrite>>,
+    /// `user` (BYOK via provider keys) or `ngrok` (ngrok.ai inference, built-ins only).
     #[serde(rename = "type")]
     pub type_: crate::types::RouterStepType,
 }
 impl RouterStepWrite {
+    /// Starts a [`builder::RouterStepWrite`] with no field set: one method per field, then `try_into()` to get the `RouterStepWrite`. Required: `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::RouterStepWrite {
         Default::default()
     }
@@ -1485,6 +1587,7 @@ pub struct RouterWrite {
     pub rules: ::std::option::Option<::std::vec::Vec<RouterRuleWrite>>,
 }
 impl RouterWrite {
+    /// Starts a [`builder::RouterWrite`] with no field set: one method per field, then `try_into()` to get the `RouterWrite`. Every field is optional.
     pub fn builder() -> builder::RouterWrite {
         Default::default()
     }
@@ -1507,6 +1610,7 @@ pub struct SupportedApiSurface {
     pub surface: ::std::option::Option<::std::string::String>,
 }
 impl SupportedApiSurface {
+    /// Starts a [`builder::SupportedApiSurface`] with no field set: one method per field, then `try_into()` to get the `SupportedApiSurface`. Required: `format`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::SupportedApiSurface {
         Default::default()
     }
@@ -1518,12 +1622,14 @@ pub struct SupportedApiSurfaceParam {
     pub name: ::std::string::String,
 }
 impl SupportedApiSurfaceParam {
+    /// Starts a [`builder::SupportedApiSurfaceParam`] with no field set: one method per field, then `try_into()` to get the `SupportedApiSurfaceParam`. Required: `name`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::SupportedApiSurfaceParam {
         Default::default()
     }
 }
 /// Types for composing complex structures.
 pub mod builder {
+    /// Builder for [`AccessDimension`](super::AccessDimension), started by [`AccessDimension::builder`](super::AccessDimension::builder): one method per field, then `try_into()` (or `AccessDimension::try_from(builder)`). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AccessDimension {
         allow: ::std::result::Result<
@@ -1539,6 +1645,9 @@ pub mod builder {
         }
     }
     impl AccessDimension {
+        /** Sets `allow` (optional).
+
+ Exact-match allow entries (no wildcards); absent = unrestricted, [] = nothing allowed.*/
         pub fn allow<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -1565,6 +1674,7 @@ pub mod builder {
             Self { allow: Ok(value.allow) }
         }
     }
+    /// Builder for [`AccessScope`](super::AccessScope), started by [`AccessScope::builder`](super::AccessScope::builder): one method per field, then `try_into()` (or `AccessScope::try_from(builder)`). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AccessScope {
         models: ::std::result::Result<
@@ -1585,6 +1695,9 @@ pub mod builder {
         }
     }
     impl AccessScope {
+        /** Sets `models` (optional).
+
+ Model allow-list; entries are model ids such as `openai:openai/gpt-4o` or `openai/gpt-4.1`.*/
         pub fn models<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::AccessDimension>>,
@@ -1595,6 +1708,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for models: {e}"));
             self
         }
+        /** Sets `providers` (optional).
+
+ Provider allow-list; entries are catalog providerIds or custom providerId / aigp_ IDs.*/
         pub fn providers<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::AccessDimension>>,
@@ -1627,6 +1743,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKey`](super::AiGatewayAccessKey), started by [`AiGatewayAccessKey::builder`](super::AiGatewayAccessKey::builder): one method per field, then `try_into()` (or `AiGatewayAccessKey::try_from(builder)`). Required: `createdAt`, `createdBy`, `id`, `keyRedacted`, `lastUpdatedBy`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKey {
         access_key_configuration: ::std::result::Result<
@@ -1692,6 +1809,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKey {
+        /** Sets `accessKeyConfiguration` (optional).
+
+ Linked configuration {id, uri, name}; null = allow-all.*/
         pub fn access_key_configuration<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -1708,6 +1828,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdAt` (required).
+
+ Creation timestamp.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1720,6 +1843,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn created_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -1732,6 +1858,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1744,6 +1873,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ Resource ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -1754,6 +1886,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `keyRedacted` (required).
+
+ Masked display form of the secret.*/
         pub fn key_redacted<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -1766,6 +1901,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUpdatedBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn last_updated_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -1778,6 +1916,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUsed` (optional).
+
+ When the credential was last used; null if never.*/
         pub fn last_used<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -1792,6 +1933,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1804,6 +1948,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1814,6 +1961,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `token` (optional).
+
+ Plaintext token; present only in the create response.*/
         pub fn token<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<crate::runtime::Secret>>,
@@ -1824,6 +1974,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for token: {e}"));
             self
         }
+        /** Sets `updatedAt` (required).
+
+ Last-modified timestamp.*/
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1836,6 +1989,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ API URI of this resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -1888,6 +2044,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyAccessKeyConfiguration`](super::AiGatewayAccessKeyAccessKeyConfiguration), started by [`AiGatewayAccessKeyAccessKeyConfiguration::builder`](super::AiGatewayAccessKeyAccessKeyConfiguration::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyAccessKeyConfiguration::try_from(builder)`). Required: `id`, `name`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyAccessKeyConfiguration {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1904,6 +2061,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyAccessKeyConfiguration {
+        /** Sets `id` (required).
+
+ ID of the linked configuration.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -1914,6 +2074,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `name` (required).
+
+ Label of the linked configuration.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -1924,6 +2087,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `uri` (required).
+
+ API URI of the linked configuration.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -1958,6 +2124,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyConfiguration`](super::AiGatewayAccessKeyConfiguration), started by [`AiGatewayAccessKeyConfiguration::builder`](super::AiGatewayAccessKeyConfiguration::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyConfiguration::try_from(builder)`). Required: `createdAt`, `createdBy`, `id`, `lastUpdatedBy`, `name`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyConfiguration {
         access: ::std::result::Result<
@@ -2010,6 +2177,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyConfiguration {
+        /** Sets `access` (optional).
+
+ Which providers and models a key may reach; omit entirely for allow-all; each dimension optional.*/
         pub fn access<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::AccessScope>>,
@@ -2020,6 +2190,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for access: {e}"));
             self
         }
+        /** Sets `createdAt` (required).
+
+ Creation timestamp.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2032,6 +2205,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn created_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -2044,6 +2220,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2056,6 +2235,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ Resource ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2066,6 +2248,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `lastUpdatedBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn last_updated_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -2078,6 +2263,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2090,6 +2278,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (required).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2100,6 +2291,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `router` (optional).
+
+ Read-side routing configuration.*/
         pub fn router<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::Router>>,
@@ -2110,6 +2304,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for router: {e}"));
             self
         }
+        /** Sets `updatedAt` (required).
+
+ Last-modified timestamp.*/
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2122,6 +2319,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ API URI of this resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2172,6 +2372,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyConfigurationCreate`](super::AiGatewayAccessKeyConfigurationCreate), started by [`AiGatewayAccessKeyConfigurationCreate::builder`](super::AiGatewayAccessKeyConfigurationCreate::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyConfigurationCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_access_key_configuration`](crate::Client::create_access_key_configuration). Required: `name`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyConfigurationCreate {
         access: ::std::result::Result<
@@ -2204,6 +2405,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyConfigurationCreate {
+        /** Sets `access` (optional).
+
+ Which providers and models a key may reach; omit entirely for allow-all; each dimension optional.*/
         pub fn access<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::AccessScope>>,
@@ -2214,6 +2418,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for access: {e}"));
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2226,6 +2433,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2238,6 +2448,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (required).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2248,6 +2461,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `router` (optional).
+
+ Write-side routing configuration; omitted => defaults (built-ins get an implicit ngrok step; custom providers fail until a rule with user keys exists).*/
         pub fn router<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<super::RouterWrite>>,
@@ -2286,6 +2502,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyConfigurationList`](super::AiGatewayAccessKeyConfigurationList), started by [`AiGatewayAccessKeyConfigurationList::builder`](super::AiGatewayAccessKeyConfigurationList::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyConfigurationList::try_from(builder)`). Required: `aiGatewayAccessKeyConfigurations`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyConfigurationList {
         ai_gateway_access_key_configurations: ::std::result::Result<
@@ -2311,6 +2528,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyConfigurationList {
+        /** Sets `aiGatewayAccessKeyConfigurations` (required).
+
+ This page of configurations.*/
         pub fn ai_gateway_access_key_configurations<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2327,6 +2547,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ URI of the following page; null when this is the last page.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2339,6 +2562,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this list.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2376,6 +2602,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyConfigurationUpdate`](super::AiGatewayAccessKeyConfigurationUpdate), started by [`AiGatewayAccessKeyConfigurationUpdate::builder`](super::AiGatewayAccessKeyConfigurationUpdate::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyConfigurationUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_access_key_configuration`](crate::Client::update_access_key_configuration). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyConfigurationUpdate {
         access: ::std::result::Result<
@@ -2411,6 +2638,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyConfigurationUpdate {
+        /** Sets `access` (optional).
+
+ New scope; null clears it (back to allow-all).*/
         pub fn access<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2425,6 +2655,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for access: {e}"));
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2439,6 +2672,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2453,6 +2689,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2465,6 +2704,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `router` (optional).
+
+ New routing; null clears it (defaults).*/
         pub fn router<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2507,6 +2749,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyCreate`](super::AiGatewayAccessKeyCreate), started by [`AiGatewayAccessKeyCreate::builder`](super::AiGatewayAccessKeyCreate::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_access_key`](crate::Client::create_access_key). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyCreate {
         access_key_configuration_id: ::std::result::Result<
@@ -2537,6 +2780,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyCreate {
+        /** Sets `accessKeyConfigurationId` (optional).
+
+ Configuration to link; omit for allow-all.*/
         pub fn access_key_configuration_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2551,6 +2797,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2563,6 +2812,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2575,6 +2827,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2611,6 +2866,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyList`](super::AiGatewayAccessKeyList), started by [`AiGatewayAccessKeyList::builder`](super::AiGatewayAccessKeyList::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyList::try_from(builder)`). Required: `aiGatewayAccessKeys`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyList {
         ai_gateway_access_keys: ::std::result::Result<
@@ -2635,6 +2891,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyList {
+        /** Sets `aiGatewayAccessKeys` (required).
+
+ This page of access keys.*/
         pub fn ai_gateway_access_keys<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::AiGatewayAccessKey>>,
@@ -2649,6 +2908,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ URI of the following page; null when this is the last page.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2661,6 +2923,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this list.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2694,6 +2959,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayAccessKeyUpdate`](super::AiGatewayAccessKeyUpdate), started by [`AiGatewayAccessKeyUpdate::builder`](super::AiGatewayAccessKeyUpdate::builder): one method per field, then `try_into()` (or `AiGatewayAccessKeyUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_access_key`](crate::Client::update_access_key). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayAccessKeyUpdate {
         access_key_configuration_id: ::std::result::Result<
@@ -2724,6 +2990,9 @@ pub mod builder {
         }
     }
     impl AiGatewayAccessKeyUpdate {
+        /** Sets `accessKeyConfigurationId` (optional).
+
+ Configuration to link; null unlinks (allow-all).*/
         pub fn access_key_configuration_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2740,6 +3009,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2754,6 +3026,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2768,6 +3043,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2806,6 +3084,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayApiKey`](super::AiGatewayApiKey), started by [`AiGatewayApiKey::builder`](super::AiGatewayApiKey::builder): one method per field, then `try_into()` (or `AiGatewayApiKey::try_from(builder)`). Required: `createdAt`, `createdBy`, `id`, `keyRedacted`, `lastUpdatedBy`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayApiKey {
         created_at: ::std::result::Result<
@@ -2866,6 +3145,9 @@ pub mod builder {
         }
     }
     impl AiGatewayApiKey {
+        /** Sets `createdAt` (required).
+
+ Creation timestamp.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2878,6 +3160,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn created_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -2890,6 +3175,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2902,6 +3190,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ Resource ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2912,6 +3203,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `keyRedacted` (required).
+
+ Masked display form of the secret.*/
         pub fn key_redacted<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -2924,6 +3218,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUpdatedBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn last_updated_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -2936,6 +3233,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUsed` (optional).
+
+ When the credential was last used; null if never.*/
         pub fn last_used<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -2950,6 +3250,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2962,6 +3265,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2972,6 +3278,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `token` (optional).
+
+ Plaintext token; present only in the create response.*/
         pub fn token<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<crate::runtime::Secret>>,
@@ -2982,6 +3291,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for token: {e}"));
             self
         }
+        /** Sets `updatedAt` (required).
+
+ Last-modified timestamp.*/
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2994,6 +3306,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ API URI of this resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3044,6 +3359,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayApiKeyCreate`](super::AiGatewayApiKeyCreate), started by [`AiGatewayApiKeyCreate::builder`](super::AiGatewayApiKeyCreate::builder): one method per field, then `try_into()` (or `AiGatewayApiKeyCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_api_key`](crate::Client::create_api_key). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayApiKeyCreate {
         description: ::std::result::Result<
@@ -3069,6 +3385,9 @@ pub mod builder {
         }
     }
     impl AiGatewayApiKeyCreate {
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3081,6 +3400,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3093,6 +3415,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3126,6 +3451,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayApiKeyList`](super::AiGatewayApiKeyList), started by [`AiGatewayApiKeyList::builder`](super::AiGatewayApiKeyList::builder): one method per field, then `try_into()` (or `AiGatewayApiKeyList::try_from(builder)`). Required: `aiGatewayApiKeys`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayApiKeyList {
         ai_gateway_api_keys: ::std::result::Result<
@@ -3150,6 +3476,9 @@ pub mod builder {
         }
     }
     impl AiGatewayApiKeyList {
+        /** Sets `aiGatewayApiKeys` (required).
+
+ This page of API keys.*/
         pub fn ai_gateway_api_keys<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::AiGatewayApiKey>>,
@@ -3164,6 +3493,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ URI of the following page; null when this is the last page.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3176,6 +3508,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this list.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3208,6 +3543,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayApiKeyUpdate`](super::AiGatewayApiKeyUpdate), started by [`AiGatewayApiKeyUpdate::builder`](super::AiGatewayApiKeyUpdate::builder): one method per field, then `try_into()` (or `AiGatewayApiKeyUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_api_key`](crate::Client::update_api_key). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayApiKeyUpdate {
         description: ::std::result::Result<
@@ -3233,6 +3569,9 @@ pub mod builder {
         }
     }
     impl AiGatewayApiKeyUpdate {
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3247,6 +3586,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3261,6 +3603,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3296,6 +3641,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayConfig`](super::AiGatewayConfig), started by [`AiGatewayConfig::builder`](super::AiGatewayConfig::builder): one method per field, then `try_into()` (or `AiGatewayConfig::try_from(builder)`). Required: `accountId`, `perRequestTimeout`, `totalTimeout`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayConfig {
         account_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3337,6 +3683,9 @@ pub mod builder {
         }
     }
     impl AiGatewayConfig {
+        /** Sets `accountId` (required).
+
+ Owning account ID.*/
         pub fn account_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3349,6 +3698,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `maxInputTokens` (optional).
+
+ Per-request input-token cap; null = no cap (see PATCH semantics).*/
         pub fn max_input_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3361,6 +3713,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `maxOutputTokens` (optional).
+
+ Per-request output-token cap; null = no cap (see PATCH semantics).*/
         pub fn max_output_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -3373,6 +3728,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ User metadata; null when none stored.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3385,6 +3743,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `perRequestTimeout` (required).
+
+ Deadline per upstream attempt; Go duration string.*/
         pub fn per_request_timeout<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3399,6 +3760,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `totalTimeout` (required).
+
+ Overall request deadline incl. failover; Go duration string (`30s`, `1m`).*/
         pub fn total_timeout<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3411,6 +3775,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3451,6 +3818,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayConfigUpdate`](super::AiGatewayConfigUpdate), started by [`AiGatewayConfigUpdate::builder`](super::AiGatewayConfigUpdate::builder): one method per field, then `try_into()` (or `AiGatewayConfigUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_gateway_config`](crate::Client::update_gateway_config). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayConfigUpdate {
         max_input_tokens: ::std::result::Result<
@@ -3486,6 +3854,9 @@ pub mod builder {
         }
     }
     impl AiGatewayConfigUpdate {
+        /** Sets `maxInputTokens` (optional).
+
+ Per-request input-token cap; null = no cap (see PATCH semantics).*/
         pub fn max_input_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3500,6 +3871,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `maxOutputTokens` (optional).
+
+ Per-request output-token cap; null = no cap (see PATCH semantics).*/
         pub fn max_output_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3514,6 +3888,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Omit = keep, null = clear, string = set.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3528,6 +3905,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `perRequestTimeout` (optional).
+
+ Deadline per upstream attempt; Go duration string.*/
         pub fn per_request_timeout<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3542,6 +3922,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `totalTimeout` (optional).
+
+ Overall request deadline incl. failover; Go duration string (`30s`, `1m`).*/
         pub fn total_timeout<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3581,6 +3964,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProvider`](super::AiGatewayProvider), started by [`AiGatewayProvider::builder`](super::AiGatewayProvider::builder): one method per field, then `try_into()` (or `AiGatewayProvider::try_from(builder)`). Required: `baseUrl`, `createdAt`, `createdBy`, `id`, `lastUpdatedBy`, `name`, `providerId`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProvider {
         base_url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3632,6 +4016,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProvider {
+        /** Sets `baseUrl` (required).
+
+ Base URL of the upstream API.*/
         pub fn base_url<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3644,6 +4031,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdAt` (required).
+
+ Creation timestamp.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3656,6 +4046,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn created_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -3668,6 +4061,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ Resource ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3678,6 +4074,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `lastUpdatedBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn last_updated_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -3690,6 +4089,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3702,6 +4104,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `models` (optional).
+
+ Models the provider exposes.*/
         pub fn models<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3714,6 +4119,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for models: {e}"));
             self
         }
+        /** Sets `name` (required).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3724,6 +4132,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `providerId` (required).
+
+ Provider slug used as the prefix in model strings, e.g. `internal-vllm`.*/
         pub fn provider_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3736,6 +4147,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `supportedApiSurfaces` (optional).
+
+ API surfaces the provider supports.*/
         pub fn supported_api_surfaces<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -3752,6 +4166,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `updatedAt` (required).
+
+ Last-modified timestamp.*/
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3764,6 +4181,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ API URI of this resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3814,6 +4234,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderApiKeyCreate`](super::AiGatewayProviderApiKeyCreate), started by [`AiGatewayProviderApiKeyCreate::builder`](super::AiGatewayProviderApiKeyCreate::builder): one method per field, then `try_into()` (or `AiGatewayProviderApiKeyCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_provider_api_key`](crate::Client::create_provider_api_key). Required: `name`, `providerId`, `value`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderApiKeyCreate {
         description: ::std::result::Result<
@@ -3840,6 +4261,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderApiKeyCreate {
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3852,6 +4276,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -3864,6 +4291,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (required).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3874,6 +4304,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `providerId` (required).
+
+ Provider the key belongs to, e.g. `openai`, `anthropic`.*/
         pub fn provider_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -3886,6 +4319,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `value` (required).
+
+ Plaintext secret; write-only, never returned.*/
         pub fn value<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::runtime::Secret>,
@@ -3924,6 +4360,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderApiKeyDetail`](super::AiGatewayProviderApiKeyDetail), started by [`AiGatewayProviderApiKeyDetail::builder`](super::AiGatewayProviderApiKeyDetail::builder): one method per field, then `try_into()` (or `AiGatewayProviderApiKeyDetail::try_from(builder)`). Required: `createdAt`, `createdBy`, `id`, `keyRedacted`, `lastUpdatedBy`, `name`, `providerId`, `updatedAt`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderApiKeyDetail {
         created_at: ::std::result::Result<
@@ -3978,6 +4415,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderApiKeyDetail {
+        /** Sets `createdAt` (required).
+
+ Creation timestamp.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3990,6 +4430,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn created_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -4002,6 +4445,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4014,6 +4460,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ Resource ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4024,6 +4473,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `keyRedacted` (required).
+
+ Masked display form of the secret.*/
         pub fn key_redacted<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4036,6 +4488,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUpdatedBy` (required).
+
+ Minimal reference (id + uri) to another resource, e.g. the actor in createdBy/lastUpdatedBy.*/
         pub fn last_updated_by<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::Ref>,
@@ -4048,6 +4503,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUsed` (optional).
+
+ When the credential was last used; null if never.*/
         pub fn last_used<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4062,6 +4520,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4074,6 +4535,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (required).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4084,6 +4548,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `providerId` (required).
+
+ Provider the key belongs to, e.g. `openai`, `anthropic`.*/
         pub fn provider_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4096,6 +4563,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `updatedAt` (required).
+
+ Last-modified timestamp.*/
         pub fn updated_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4108,6 +4578,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ API URI of this resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4160,6 +4633,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderApiKeyList`](super::AiGatewayProviderApiKeyList), started by [`AiGatewayProviderApiKeyList::builder`](super::AiGatewayProviderApiKeyList::builder): one method per field, then `try_into()` (or `AiGatewayProviderApiKeyList::try_from(builder)`). Required: `aiGatewayProviderKeys`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderApiKeyList {
         ai_gateway_provider_keys: ::std::result::Result<
@@ -4184,6 +4658,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderApiKeyList {
+        /** Sets `aiGatewayProviderKeys` (required).
+
+ This page of provider keys.*/
         pub fn ai_gateway_provider_keys<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4200,6 +4677,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ URI of the following page; null when this is the last page.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4212,6 +4692,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this list.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4246,6 +4729,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderApiKeyRotate`](super::AiGatewayProviderApiKeyRotate), started by [`AiGatewayProviderApiKeyRotate::builder`](super::AiGatewayProviderApiKeyRotate::builder): one method per field, then `try_into()` (or `AiGatewayProviderApiKeyRotate::try_from(builder)`), or pass it as it is to `.body(..)` of [`rotate_provider_api_key`](crate::Client::rotate_provider_api_key). Required: `name`, `value`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderApiKeyRotate {
         name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4260,6 +4744,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderApiKeyRotate {
+        /** Sets `name` (required).
+
+ Label (required on rotate).*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4270,6 +4757,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `value` (required).
+
+ New plaintext secret; write-only, never returned.*/
         pub fn value<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::runtime::Secret>,
@@ -4302,6 +4792,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderApiKeyUpdate`](super::AiGatewayProviderApiKeyUpdate), started by [`AiGatewayProviderApiKeyUpdate::builder`](super::AiGatewayProviderApiKeyUpdate::builder): one method per field, then `try_into()` (or `AiGatewayProviderApiKeyUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_provider_api_key`](crate::Client::update_provider_api_key). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderApiKeyUpdate {
         description: ::std::result::Result<
@@ -4327,6 +4818,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderApiKeyUpdate {
+        /** Sets `description` (optional).
+
+ Free-text description.*/
         pub fn description<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4341,6 +4835,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4355,6 +4852,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4391,6 +4891,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderCreate`](super::AiGatewayProviderCreate), started by [`AiGatewayProviderCreate::builder`](super::AiGatewayProviderCreate::builder): one method per field, then `try_into()` (or `AiGatewayProviderCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_provider`](crate::Client::create_provider). Required: `baseUrl`, `name`, `providerId`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderCreate {
         base_url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4422,6 +4923,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderCreate {
+        /** Sets `baseUrl` (required).
+
+ Base URL of the upstream API (mandatory).*/
         pub fn base_url<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4434,6 +4938,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4446,6 +4953,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `models` (optional).
+
+ Initial model set.*/
         pub fn models<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4460,6 +4970,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for models: {e}"));
             self
         }
+        /** Sets `name` (required).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4470,6 +4983,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `providerId` (required).
+
+ Provider slug used in model strings; unique per account, must not clash with a built-in.*/
         pub fn provider_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4482,6 +4998,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `supportedApiSurfaces` (optional).
+
+ API surfaces the provider supports.*/
         pub fn supported_api_surfaces<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4528,6 +5047,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderList`](super::AiGatewayProviderList), started by [`AiGatewayProviderList::builder`](super::AiGatewayProviderList::builder): one method per field, then `try_into()` (or `AiGatewayProviderList::try_from(builder)`). Required: `aiGatewayProviders`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderList {
         ai_gateway_providers: ::std::result::Result<
@@ -4552,6 +5072,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderList {
+        /** Sets `aiGatewayProviders` (required).
+
+ This page of providers.*/
         pub fn ai_gateway_providers<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::AiGatewayProvider>>,
@@ -4566,6 +5089,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ URI of the following page; null when this is the last page.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4578,6 +5104,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this list.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4611,6 +5140,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderModel`](super::AiGatewayProviderModel), started by [`AiGatewayProviderModel::builder`](super::AiGatewayProviderModel::builder): one method per field, then `try_into()` (or `AiGatewayProviderModel::try_from(builder)`). Required: `id`, `modelId`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderModel {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4625,6 +5155,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderModel {
+        /** Sets `id` (required).
+
+ Model record ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4635,6 +5168,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `modelId` (required).
+
+ Model identifier, e.g. `llama-3`.*/
         pub fn model_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4668,6 +5204,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderModelCreate`](super::AiGatewayProviderModelCreate), started by [`AiGatewayProviderModelCreate::builder`](super::AiGatewayProviderModelCreate::builder): one method per field, then `try_into()` (or `AiGatewayProviderModelCreate::try_from(builder)`). Required: `modelId`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderModelCreate {
         model_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4680,6 +5217,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderModelCreate {
+        /** Sets `modelId` (required).
+
+ Model identifier, e.g. `llama-3`.*/
         pub fn model_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4710,6 +5250,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayProviderUpdate`](super::AiGatewayProviderUpdate), started by [`AiGatewayProviderUpdate::builder`](super::AiGatewayProviderUpdate::builder): one method per field, then `try_into()` (or `AiGatewayProviderUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_provider`](crate::Client::update_provider). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct AiGatewayProviderUpdate {
         base_url: ::std::result::Result<
@@ -4753,6 +5294,9 @@ pub mod builder {
         }
     }
     impl AiGatewayProviderUpdate {
+        /** Sets `baseUrl` (optional).
+
+ Base URL; can be changed but not cleared (not nullable).*/
         pub fn base_url<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4765,6 +5309,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `metadata` (optional).
+
+ Arbitrary user metadata string.*/
         pub fn metadata<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4779,6 +5326,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `models` (optional).
+
+ Full replacement set: omit = keep, [] = clear, list = replace.*/
         pub fn models<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4795,6 +5345,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for models: {e}"));
             self
         }
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4807,6 +5360,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `supportedApiSurfaces` (optional).
+
+ API surfaces the provider supports.*/
         pub fn supported_api_surfaces<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -4855,6 +5411,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayUsageEvent`](super::AiGatewayUsageEvent), started by [`AiGatewayUsageEvent::builder`](super::AiGatewayUsageEvent::builder): one method per field, then `try_into()` (or `AiGatewayUsageEvent::try_from(builder)`). Required: `accessKeyId`, `attemptNumber`, `cacheReadTokens`, `eventTime`, `id`, `inputTokens`, `isError`, `isFinalAttempt`, `isStreaming`, `keySource`, `model`, `modelDisplayName`, `outputTokens`, `provider`, `providerDisplayName`, `reasoningTokens`, `requestId`, `statusCode`, `stopReason`, `timedOut`, `totalCost`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayUsageEvent {
         access_key_id: ::std::result::Result<
@@ -4939,6 +5496,9 @@ pub mod builder {
         }
     }
     impl AiGatewayUsageEvent {
+        /** Sets `accessKeyId` (required).
+
+ Access key that made the request.*/
         pub fn access_key_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4951,6 +5511,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `attemptNumber` (required).
+
+ 1-based position in the retry chain.*/
         pub fn attempt_number<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i32>,
@@ -4963,6 +5526,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `cacheReadTokens` (required).
+
+ Tokens served from provider cache.*/
         pub fn cache_read_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -4975,6 +5541,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `eventTime` (required).
+
+ When the upstream attempt finished.*/
         pub fn event_time<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -4987,6 +5556,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ Attempt event ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -4997,6 +5569,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `inputTokens` (required).
+
+ Input tokens (provider-reported).*/
         pub fn input_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5009,6 +5584,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `isError` (required).
+
+ Attempt failed (timeout or 4xx/5xx).*/
         pub fn is_error<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<bool>,
@@ -5021,6 +5599,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `isFinalAttempt` (required).
+
+ Whether this was the request's last attempt.*/
         pub fn is_final_attempt<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<bool>,
@@ -5033,6 +5614,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `isStreaming` (required).
+
+ Streaming response.*/
         pub fn is_streaming<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<bool>,
@@ -5045,6 +5629,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `keySource` (required).
+
+ `ngrok` (managed credential) or `user` (BYOK provider key); plain string, no enum.*/
         pub fn key_source<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5057,6 +5644,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `model` (required).
+
+ Canonical model ID, e.g. `gpt-4o-mini`.*/
         pub fn model<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5067,6 +5657,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for model: {e}"));
             self
         }
+        /** Sets `modelDisplayName` (required).
+
+ Human-readable model name.*/
         pub fn model_display_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5081,6 +5674,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `outputTokens` (required).
+
+ Output tokens (provider-reported).*/
         pub fn output_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5093,6 +5689,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `provider` (required).
+
+ Canonical provider ID, e.g. `openai`.*/
         pub fn provider<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5105,6 +5704,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `providerDisplayName` (required).
+
+ Human-readable provider name.*/
         pub fn provider_display_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5119,6 +5721,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `providerKeyDisplayName` (optional).
+
+ Redacted provider key; only when keySource is `user`.*/
         pub fn provider_key_display_name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5133,6 +5738,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `providerKeyId` (optional).
+
+ Provider key used; only when keySource is `user`.*/
         pub fn provider_key_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5145,6 +5753,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `reasoningTokens` (required).
+
+ Reasoning tokens (provider-reported).*/
         pub fn reasoning_tokens<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5157,6 +5768,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `requestId` (required).
+
+ Groups attempts of one client request.*/
         pub fn request_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5169,6 +5783,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `statusCode` (required).
+
+ Upstream HTTP status.*/
         pub fn status_code<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i32>,
@@ -5181,6 +5798,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `stopReason` (required).
+
+ Finish reason reported by provider.*/
         pub fn stop_reason<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5193,6 +5813,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `timedOut` (required).
+
+ Attempt timed out.*/
         pub fn timed_out<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<bool>,
@@ -5205,6 +5828,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `totalCost` (required).
+
+ USD cost as decimal string, 5 fractional digits.*/
         pub fn total_cost<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5279,6 +5905,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayUsageList`](super::AiGatewayUsageList), started by [`AiGatewayUsageList::builder`](super::AiGatewayUsageList::builder): one method per field, then `try_into()` (or `AiGatewayUsageList::try_from(builder)`). Required: `aiGatewayUsage`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayUsageList {
         ai_gateway_usage: ::std::result::Result<
@@ -5303,6 +5930,9 @@ pub mod builder {
         }
     }
     impl AiGatewayUsageList {
+        /** Sets `aiGatewayUsage` (required).
+
+ This page of events, newest first.*/
         pub fn ai_gateway_usage<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::AiGatewayUsageEvent>>,
@@ -5315,6 +5945,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ URI of the following page; null when this is the last page.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -5327,6 +5960,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this list.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5359,6 +5995,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayUsageOverview`](super::AiGatewayUsageOverview), started by [`AiGatewayUsageOverview::builder`](super::AiGatewayUsageOverview::builder): one method per field, then `try_into()` (or `AiGatewayUsageOverview::try_from(builder)`). Required: `buckets`, `totals`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayUsageOverview {
         buckets: ::std::result::Result<
@@ -5381,6 +6018,9 @@ pub mod builder {
         }
     }
     impl AiGatewayUsageOverview {
+        /** Sets `buckets` (required).
+
+ Daily series, ordered by day then group key.*/
         pub fn buckets<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -5395,6 +6035,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `totals` (required).
+
+ Whole-window aggregate.*/
         pub fn totals<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::AiGatewayUsageOverviewTotals>,
@@ -5405,6 +6048,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for totals: {e}"));
             self
         }
+        /** Sets `uri` (required).
+
+ URI of this overview.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5438,6 +6084,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayUsageOverviewBucket`](super::AiGatewayUsageOverviewBucket), started by [`AiGatewayUsageOverviewBucket::builder`](super::AiGatewayUsageOverviewBucket::builder): one method per field, then `try_into()` (or `AiGatewayUsageOverviewBucket::try_from(builder)`). Required: `bucketStart`, `cost`, `errors`, `groupKey`, `requests`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayUsageOverviewBucket {
         bucket_start: ::std::result::Result<
@@ -5461,6 +6108,9 @@ pub mod builder {
         }
     }
     impl AiGatewayUsageOverviewBucket {
+        /** Sets `bucketStart` (required).
+
+ Start of the UTC day.*/
         pub fn bucket_start<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -5473,6 +6123,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `cost` (required).
+
+ USD cost over all attempts, decimal string.*/
         pub fn cost<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5483,6 +6136,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for cost: {e}"));
             self
         }
+        /** Sets `errors` (required).
+
+ Count of errored final attempts.*/
         pub fn errors<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5493,6 +6149,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for errors: {e}"));
             self
         }
+        /** Sets `groupKey` (required).
+
+ Provider ID or access key ID (per groupBy).*/
         pub fn group_key<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5505,6 +6164,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `requests` (required).
+
+ Count of final attempts.*/
         pub fn requests<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5545,6 +6207,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`AiGatewayUsageOverviewTotals`](super::AiGatewayUsageOverviewTotals), started by [`AiGatewayUsageOverviewTotals::builder`](super::AiGatewayUsageOverviewTotals::builder): one method per field, then `try_into()` (or `AiGatewayUsageOverviewTotals::try_from(builder)`). Required: `cost`, `errors`, `requests`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct AiGatewayUsageOverviewTotals {
         cost: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -5561,6 +6224,9 @@ pub mod builder {
         }
     }
     impl AiGatewayUsageOverviewTotals {
+        /** Sets `cost` (required).
+
+ Window USD cost, decimal string.*/
         pub fn cost<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5571,6 +6237,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for cost: {e}"));
             self
         }
+        /** Sets `errors` (required).
+
+ Window errored final-attempt count.*/
         pub fn errors<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5581,6 +6250,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for errors: {e}"));
             self
         }
+        /** Sets `requests` (required).
+
+ Window final-attempt count.*/
         pub fn requests<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5617,6 +6289,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`CheckoutSession`](super::CheckoutSession), started by [`CheckoutSession::builder`](super::CheckoutSession::builder): one method per field, then `try_into()` (or `CheckoutSession::try_from(builder)`). Required: `sessionId`, `sessionUrl`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CheckoutSession {
         session_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -5631,6 +6304,9 @@ pub mod builder {
         }
     }
     impl CheckoutSession {
+        /** Sets `sessionId` (required).
+
+ Stripe checkout session ID.*/
         pub fn session_id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5643,6 +6319,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `sessionUrl` (required).
+
+ Stripe-hosted checkout URL to send the user to.*/
         pub fn session_url<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -5675,6 +6354,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`CheckoutSessionCreate`](super::CheckoutSessionCreate), started by [`CheckoutSessionCreate::builder`](super::CheckoutSessionCreate::builder): one method per field, then `try_into()` (or `CheckoutSessionCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_checkout_session`](crate::Client::create_checkout_session). Required: `amount`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CheckoutSessionCreate {
         amount: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
@@ -5687,6 +6367,9 @@ pub mod builder {
         }
     }
     impl CheckoutSessionCreate {
+        /** Sets `amount` (required).
+
+ Amount to buy, in cents; a positive integer. The credits guide states a minimum purchase of USD 5.00 (500); the API schema itself only requires at least 1.*/
         pub fn amount<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::num::NonZeroU64>,
@@ -5712,6 +6395,7 @@ pub mod builder {
             Self { amount: Ok(value.amount) }
         }
     }
+    /// Builder for [`CreditBalance`](super::CreditBalance), started by [`CreditBalance::builder`](super::CreditBalance::builder): one method per field, then `try_into()` (or `CreditBalance::try_from(builder)`). Required: `balanceCents`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CreditBalance {
         balance_cents: ::std::result::Result<i64, ::std::string::String>,
@@ -5724,6 +6408,9 @@ pub mod builder {
         }
     }
     impl CreditBalance {
+        /** Sets `balanceCents` (required).
+
+ Current balance in cents.*/
         pub fn balance_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5754,6 +6441,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`CreditTransactionCredits`](super::CreditTransactionCredits), started by [`CreditTransactionCredits::builder`](super::CreditTransactionCredits::builder): one method per field, then `try_into()` (or `CreditTransactionCredits::try_from(builder)`). Required: `amountCents`, `category`, `createdAt`, `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CreditTransactionCredits {
         amount_cents: ::std::result::Result<i64, ::std::string::String>,
@@ -5786,6 +6474,9 @@ pub mod builder {
         }
     }
     impl CreditTransactionCredits {
+        /** Sets `amountCents` (required).
+
+ Credits granted, in cents.*/
         pub fn amount_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5798,6 +6489,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `category` (required).
+
+ Grant kind.*/
         pub fn category<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::types::CreditTransactionCreditsCategory>,
@@ -5810,6 +6504,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdAt` (required).
+
+ When the transaction happened.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -5822,6 +6519,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `expiresAt` (optional).
+
+ Grant expiry; null if it never expires.*/
         pub fn expires_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -5836,6 +6536,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `type` (required).
+
+ Variant discriminator.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::CreditTransactionCreditsType>,
@@ -5874,6 +6577,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`CreditTransactionList`](super::CreditTransactionList), started by [`CreditTransactionList::builder`](super::CreditTransactionList::builder): one method per field, then `try_into()` (or `CreditTransactionList::try_from(builder)`). Required: `items`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CreditTransactionList {
         items: ::std::result::Result<
@@ -5889,6 +6593,9 @@ pub mod builder {
         }
     }
     impl CreditTransactionList {
+        /** Sets `items` (required).
+
+ Transactions, newest first.*/
         pub fn items<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::CreditTransactionItem>>,
@@ -5914,6 +6621,7 @@ pub mod builder {
             Self { items: Ok(value.items) }
         }
     }
+    /// Builder for [`CreditTransactionUsageInvoice`](super::CreditTransactionUsageInvoice), started by [`CreditTransactionUsageInvoice::builder`](super::CreditTransactionUsageInvoice::builder): one method per field, then `try_into()` (or `CreditTransactionUsageInvoice::try_from(builder)`). Required: `amountDueCents`, `amountPaidCents`, `amountRemainingCents`, `appliedCreditsCents`, `createdAt`, `invoiceUrl`, `periodEnd`, `periodStart`, `totalCents`, `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CreditTransactionUsageInvoice {
         amount_due_cents: ::std::result::Result<i64, ::std::string::String>,
@@ -5967,6 +6675,9 @@ pub mod builder {
         }
     }
     impl CreditTransactionUsageInvoice {
+        /** Sets `amountDueCents` (required).
+
+ Due after credits.*/
         pub fn amount_due_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5979,6 +6690,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `amountPaidCents` (required).
+
+ Already paid.*/
         pub fn amount_paid_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -5991,6 +6705,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `amountRemainingCents` (required).
+
+ Still owed.*/
         pub fn amount_remaining_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6005,6 +6722,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `appliedCreditsCents` (required).
+
+ Credits applied (total minus amount due).*/
         pub fn applied_credits_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6019,6 +6739,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdAt` (required).
+
+ When the transaction happened.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6031,6 +6754,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `invoiceUrl` (required).
+
+ Stripe-hosted invoice page.*/
         pub fn invoice_url<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6043,6 +6769,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `periodEnd` (required).
+
+ Billing period end.*/
         pub fn period_end<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6055,6 +6784,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `periodStart` (required).
+
+ Billing period start.*/
         pub fn period_start<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6067,6 +6799,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `totalCents` (required).
+
+ Invoice total before balance/credits.*/
         pub fn total_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6079,6 +6814,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `type` (required).
+
+ Variant discriminator.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::CreditTransactionUsageInvoiceType>,
@@ -6127,6 +6865,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`CreditTransactionUsageInvoicePreview`](super::CreditTransactionUsageInvoicePreview), started by [`CreditTransactionUsageInvoicePreview::builder`](super::CreditTransactionUsageInvoicePreview::builder): one method per field, then `try_into()` (or `CreditTransactionUsageInvoicePreview::try_from(builder)`). Required: `amountDueCents`, `amountPaidCents`, `amountRemainingCents`, `appliedCreditsCents`, `createdAt`, `periodEnd`, `periodStart`, `totalCents`, `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct CreditTransactionUsageInvoicePreview {
         amount_due_cents: ::std::result::Result<i64, ::std::string::String>,
@@ -6175,6 +6914,9 @@ pub mod builder {
         }
     }
     impl CreditTransactionUsageInvoicePreview {
+        /** Sets `amountDueCents` (required).
+
+ Due after credits.*/
         pub fn amount_due_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6187,6 +6929,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `amountPaidCents` (required).
+
+ Already paid.*/
         pub fn amount_paid_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6199,6 +6944,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `amountRemainingCents` (required).
+
+ Still owed.*/
         pub fn amount_remaining_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6213,6 +6961,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `appliedCreditsCents` (required).
+
+ Credits applied (total minus amount due).*/
         pub fn applied_credits_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6227,6 +6978,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `createdAt` (required).
+
+ When the transaction happened.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6239,6 +6993,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `periodEnd` (required).
+
+ Billing period end.*/
         pub fn period_end<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6251,6 +7008,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `periodStart` (required).
+
+ Billing period start.*/
         pub fn period_start<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -6263,6 +7023,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `totalCents` (required).
+
+ Invoice total before balance/credits.*/
         pub fn total_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -6275,6 +7038,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `type` (required).
+
+ Variant discriminator.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::CreditTransactionUsageInvoicePreviewType>,
@@ -6321,6 +7087,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Error`](super::Error), started by [`Error::builder`](super::Error::builder): one method per field, then `try_into()` (or `Error::try_from(builder)`). Required: `details`, `msg`, `statusCode`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Error {
         details: ::std::result::Result<
@@ -6345,6 +7112,9 @@ pub mod builder {
         }
     }
     impl Error {
+        /** Sets `details` (required).
+
+ Extra structured info; string-to-string map.*/
         pub fn details<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -6359,6 +7129,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `errorCode` (optional).
+
+ Stable ngrok error code, when one applies.*/
         pub fn error_code<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6371,6 +7144,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `msg` (required).
+
+ Human-readable message.*/
         pub fn msg<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6381,6 +7157,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for msg: {e}"));
             self
         }
+        /** Sets `statusCode` (required).
+
+ HTTP status of the error.*/
         pub fn status_code<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i32>,
@@ -6417,6 +7196,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Ref`](super::Ref), started by [`Ref::builder`](super::Ref::builder): one method per field, then `try_into()` (or `Ref::try_from(builder)`). Required: `id`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Ref {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6431,6 +7211,9 @@ pub mod builder {
         }
     }
     impl Ref {
+        /** Sets `id` (required).
+
+ ID of the referenced resource.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6441,6 +7224,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `uri` (required).
+
+ URI of the referenced resource.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6471,6 +7257,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Router`](super::Router), started by [`Router::builder`](super::Router::builder): one method per field, then `try_into()` (or `Router::try_from(builder)`). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct Router {
         rules: ::std::result::Result<
@@ -6486,6 +7273,9 @@ pub mod builder {
         }
     }
     impl Router {
+        /** Sets `rules` (optional).
+
+ Routing rules.*/
         pub fn rules<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -6512,6 +7302,7 @@ pub mod builder {
             Self { rules: Ok(value.rules) }
         }
     }
+    /// Builder for [`RouterRule`](super::RouterRule), started by [`RouterRule::builder`](super::RouterRule::builder): one method per field, then `try_into()` (or `RouterRule::try_from(builder)`). Required: `steps`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct RouterRule {
         model: ::std::result::Result<
@@ -6537,6 +7328,9 @@ pub mod builder {
         }
     }
     impl RouterRule {
+        /** Sets `model` (optional).
+
+ Model this rule applies to.*/
         pub fn model<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6547,6 +7341,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for model: {e}"));
             self
         }
+        /** Sets `provider` (optional).
+
+ Provider this rule applies to.*/
         pub fn provider<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6559,6 +7356,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `steps` (required).
+
+ Ordered fallback chain.*/
         pub fn steps<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::RouterStep>>,
@@ -6591,6 +7391,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`RouterRuleWrite`](super::RouterRuleWrite), started by [`RouterRuleWrite::builder`](super::RouterRuleWrite::builder): one method per field, then `try_into()` (or `RouterRuleWrite::try_from(builder)`). Required: `steps`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct RouterRuleWrite {
         model: ::std::result::Result<
@@ -6616,6 +7417,9 @@ pub mod builder {
         }
     }
     impl RouterRuleWrite {
+        /** Sets `model` (optional).
+
+ Provider-qualified model id, e.g. `openai:openai/gpt-5.5`.*/
         pub fn model<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6626,6 +7430,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for model: {e}"));
             self
         }
+        /** Sets `provider` (optional).
+
+ Provider reference; at most one provider rule per upstream (MVP).*/
         pub fn provider<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6638,6 +7445,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `steps` (required).
+
+ Fallback chain, run in order; at least one step.*/
         pub fn steps<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::RouterStepWrite>>,
@@ -6670,6 +7480,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`RouterStep`](super::RouterStep), started by [`RouterStep::builder`](super::RouterStep::builder): one method per field, then `try_into()` (or `RouterStep::try_from(builder)`). Required: `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct RouterStep {
         key_selection_strategy: ::std::result::Result<
@@ -6695,6 +7506,9 @@ pub mod builder {
         }
     }
     impl RouterStep {
+        /** Sets `keySelectionStrategy` (optional).
+
+ How keys are chosen; only `ordered`.*/
         pub fn key_selection_strategy<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -6711,6 +7525,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `keys` (optional).
+
+ Provider keys used by this step.*/
         pub fn keys<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -6723,6 +7540,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for keys: {e}"));
             self
         }
+        /** Sets `type` (required).
+
+ `user` = BYOK provider keys, `ngrok` = ngrok.ai inference.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::types::RouterStepType>,
@@ -6755,6 +7575,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`RouterStepKey`](super::RouterStepKey), started by [`RouterStepKey::builder`](super::RouterStepKey::builder): one method per field, then `try_into()` (or `RouterStepKey::try_from(builder)`). Required: `id`, `keyRedacted`, `name`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct RouterStepKey {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6774,6 +7595,9 @@ pub mod builder {
         }
     }
     impl RouterStepKey {
+        /** Sets `id` (required).
+
+ Provider key ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6784,6 +7608,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `keyRedacted` (required).
+
+ Masked key value.*/
         pub fn key_redacted<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6796,6 +7623,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `name` (required).
+
+ Provider key label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -6828,6 +7658,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`RouterStepKeyWrite`](super::RouterStepKeyWrite), started by [`RouterStepKeyWrite::builder`](super::RouterStepKeyWrite::builder): one method per field, then `try_into()` (or `RouterStepKeyWrite::try_from(builder)`). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct RouterStepKeyWrite {
         id: ::std::result::Result<
@@ -6853,6 +7684,9 @@ pub mod builder {
         }
     }
     impl RouterStepKeyWrite {
+        /** Sets `id` (optional).
+
+ Existing provider key to attach.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6863,6 +7697,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `name` (optional).
+
+ Label for an inline-created key; pair with value.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6873,6 +7710,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `value` (optional).
+
+ Secret for an inline-created key; write-only, never read back.*/
         pub fn value<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<crate::runtime::Secret>>,
@@ -6905,6 +7745,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`RouterStepWrite`](super::RouterStepWrite), started by [`RouterStepWrite::builder`](super::RouterStepWrite::builder): one method per field, then `try_into()` (or `RouterStepWrite::try_from(builder)`). Required: `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct RouterStepWrite {
         key_selection_strategy: ::std::result::Result<
@@ -6930,6 +7771,9 @@ pub mod builder {
         }
     }
     impl RouterStepWrite {
+        /** Sets `keySelectionStrategy` (optional).
+
+ Key choice order; only `ordered` (list order).*/
         pub fn key_selection_strategy<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -6946,6 +7790,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `keys` (optional).
+
+ Keys for the step; required when type is `user`.*/
         pub fn keys<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -6958,6 +7805,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for keys: {e}"));
             self
         }
+        /** Sets `type` (required).
+
+ `user` (BYOK via provider keys) or `ngrok` (ngrok.ai inference, built-ins only).*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::types::RouterStepType>,
@@ -6990,6 +7840,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`RouterWrite`](super::RouterWrite), started by [`RouterWrite::builder`](super::RouterWrite::builder): one method per field, then `try_into()` (or `RouterWrite::try_from(builder)`). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct RouterWrite {
         rules: ::std::result::Result<
@@ -7005,6 +7856,9 @@ pub mod builder {
         }
     }
     impl RouterWrite {
+        /** Sets `rules` (optional).
+
+ Routing rules.*/
         pub fn rules<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -7031,6 +7885,7 @@ pub mod builder {
             Self { rules: Ok(value.rules) }
         }
     }
+    /// Builder for [`SupportedApiSurface`](super::SupportedApiSurface), started by [`SupportedApiSurface::builder`](super::SupportedApiSurface::builder): one method per field, then `try_into()` (or `SupportedApiSurface::try_from(builder)`). Required: `format`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct SupportedApiSurface {
         format: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7053,6 +7908,9 @@ pub mod builder {
         }
     }
     impl SupportedApiSurface {
+        /** Sets `format` (required).
+
+ API format, e.g. `openai`, `anthropic`; checked at runtime.*/
         pub fn format<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -7063,6 +7921,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for format: {e}"));
             self
         }
+        /** Sets `supportedParams` (optional).
+
+ Supported top-level body parameters.*/
         pub fn supported_params<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -7077,6 +7938,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `surface` (optional).
+
+ Surface within the format, e.g. `chat-completions`, `responses`, `messages`.*/
         pub fn surface<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7111,6 +7975,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`SupportedApiSurfaceParam`](super::SupportedApiSurfaceParam), started by [`SupportedApiSurfaceParam::builder`](super::SupportedApiSurfaceParam::builder): one method per field, then `try_into()` (or `SupportedApiSurfaceParam::try_from(builder)`). Required: `name`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct SupportedApiSurfaceParam {
         name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7123,6 +7988,9 @@ pub mod builder {
         }
     }
     impl SupportedApiSurfaceParam {
+        /** Sets `name` (required).
+
+ Top-level request-body parameter name.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,

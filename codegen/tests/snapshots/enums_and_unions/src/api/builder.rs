@@ -13,6 +13,7 @@ pub struct GetSteps<'a> {
     client: &'a super::Client,
 }
 impl<'a> GetSteps<'a> {
+    /// Starts the `GetSteps` call with `client`; [`Client::get_steps`](super::Client::get_steps) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self { client: client }
     }

@@ -56,15 +56,9 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Get steps
+    /** Get steps.
 
-Sends a `GET` request to `/steps`
-
-```ignore
-let response = client.get_steps()
-    .send()
-    .await;
-```*/
+ Sends `GET /steps` (operation `GetSteps`). Returns a [`builder::GetSteps`]; calling its [`send`](builder::GetSteps::send) sends the request.*/
     pub fn get_steps(&self) -> builder::GetSteps<'_> {
         builder::GetSteps::new(self)
     }

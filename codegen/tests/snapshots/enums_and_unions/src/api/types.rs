@@ -10,6 +10,7 @@ pub struct Grant {
     pub type_: GrantType,
 }
 impl Grant {
+    /// Starts a [`builder::Grant`] with no field set: one method per field, then `try_into()` to get the `Grant`. Required: `amountCents`, `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Grant {
         Default::default()
     }
@@ -28,6 +29,7 @@ impl Grant {
     PartialOrd
 )]
 pub enum GrantType {
+    /// `grant`
     #[serde(rename = "grant")]
     Grant,
 }
@@ -76,6 +78,7 @@ pub struct Invoice {
     pub type_: InvoiceType,
 }
 impl Invoice {
+    /// Starts a [`builder::Invoice`] with no field set: one method per field, then `try_into()` to get the `Invoice`. Required: `totalCents`, `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Invoice {
         Default::default()
     }
@@ -94,6 +97,7 @@ impl Invoice {
     PartialOrd
 )]
 pub enum InvoiceType {
+    /// `invoice`
     #[serde(rename = "invoice")]
     Invoice,
 }
@@ -161,12 +165,15 @@ Invoice variant.*/
 ///Read side.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Step {
+    /// Only one value today.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<crate::types::StepStrategy>,
+    /// Step kind.
     #[serde(rename = "type")]
     pub type_: crate::types::StepType,
 }
 impl Step {
+    /// Starts a [`builder::Step`] with no field set: one method per field, then `try_into()` to get the `Step`. Required: `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Step {
         Default::default()
     }
@@ -174,10 +181,12 @@ impl Step {
 ///Write side.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct StepWrite {
+    /// Step kind.
     #[serde(rename = "type")]
     pub type_: crate::types::StepType,
 }
 impl StepWrite {
+    /// Starts a [`builder::StepWrite`] with no field set: one method per field, then `try_into()` to get the `StepWrite`. Required: `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::StepWrite {
         Default::default()
     }
@@ -193,12 +202,14 @@ pub struct Steps {
     pub writes: ::std::vec::Vec<StepWrite>,
 }
 impl Steps {
+    /// Starts a [`builder::Steps`] with no field set: one method per field, then `try_into()` to get the `Steps`. Required: `items`, `steps`, `writes`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Steps {
         Default::default()
     }
 }
 /// Types for composing complex structures.
 pub mod builder {
+    /// Builder for [`Grant`](super::Grant), started by [`Grant::builder`](super::Grant::builder): one method per field, then `try_into()` (or `Grant::try_from(builder)`). Required: `amountCents`, `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Grant {
         amount_cents: ::std::result::Result<i64, ::std::string::String>,
@@ -213,6 +224,9 @@ pub mod builder {
         }
     }
     impl Grant {
+        /** Sets `amountCents` (required).
+
+ Amount.*/
         pub fn amount_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -225,6 +239,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `type` (required).
+
+ Discriminator.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::GrantType>,
@@ -255,6 +272,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Invoice`](super::Invoice), started by [`Invoice::builder`](super::Invoice::builder): one method per field, then `try_into()` (or `Invoice::try_from(builder)`). Required: `totalCents`, `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Invoice {
         total_cents: ::std::result::Result<i64, ::std::string::String>,
@@ -269,6 +287,9 @@ pub mod builder {
         }
     }
     impl Invoice {
+        /** Sets `totalCents` (required).
+
+ Total.*/
         pub fn total_cents<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i64>,
@@ -281,6 +302,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `type` (required).
+
+ Discriminator.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<super::InvoiceType>,
@@ -311,6 +335,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Step`](super::Step), started by [`Step::builder`](super::Step::builder): one method per field, then `try_into()` (or `Step::try_from(builder)`). Required: `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Step {
         strategy: ::std::result::Result<
@@ -328,6 +353,9 @@ pub mod builder {
         }
     }
     impl Step {
+        /** Sets `strategy` (optional).
+
+ Only one value today.*/
         pub fn strategy<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -342,6 +370,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `type` (required).
+
+ Step kind.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::types::StepType>,
@@ -372,6 +403,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`StepWrite`](super::StepWrite), started by [`StepWrite::builder`](super::StepWrite::builder): one method per field, then `try_into()` (or `StepWrite::try_from(builder)`). Required: `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct StepWrite {
         type_: ::std::result::Result<crate::types::StepType, ::std::string::String>,
@@ -384,6 +416,9 @@ pub mod builder {
         }
     }
     impl StepWrite {
+        /** Sets `type` (required).
+
+ Step kind.*/
         pub fn type_<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::types::StepType>,
@@ -408,6 +443,7 @@ pub mod builder {
             Self { type_: Ok(value.type_) }
         }
     }
+    /// Builder for [`Steps`](super::Steps), started by [`Steps::builder`](super::Steps::builder): one method per field, then `try_into()` (or `Steps::try_from(builder)`). Required: `items`, `steps`, `writes`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Steps {
         items: ::std::result::Result<
@@ -433,6 +469,9 @@ pub mod builder {
         }
     }
     impl Steps {
+        /** Sets `items` (required).
+
+ Items.*/
         pub fn items<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::Item>>,
@@ -443,6 +482,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for items: {e}"));
             self
         }
+        /** Sets `steps` (required).
+
+ Steps.*/
         pub fn steps<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::Step>>,
@@ -453,6 +495,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for steps: {e}"));
             self
         }
+        /** Sets `writes` (required).
+
+ Writes.*/
         pub fn writes<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::StepWrite>>,

@@ -14,12 +14,16 @@ pub struct CreateThing<'a> {
     body: Result<types::builder::ThingCreate, String>,
 }
 impl<'a> CreateThing<'a> {
+    /// Starts the `CreateThing` call with `client`; [`Client::create_thing`](super::Client::create_thing) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::ThingCreate`] or its builder, [`types::builder::ThingCreate`] (from `types::ThingCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Create body.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::ThingCreate>,
@@ -31,6 +35,7 @@ impl<'a> CreateThing<'a> {
             .map_err(|s| format!("conversion to `ThingCreate` for body failed: {}", s));
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::ThingCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.name(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::ThingCreate) -> types::builder::ThingCreate,
@@ -83,12 +88,16 @@ pub struct DeleteThing<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> DeleteThing<'a> {
+    /// Starts the `DeleteThing` call with `client`; [`Client::delete_thing`](super::Client::delete_thing) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -136,12 +145,16 @@ pub struct HeadThing<'a> {
     id: Result<::std::string::String, String>,
 }
 impl<'a> HeadThing<'a> {
+    /// Starts the `HeadThing` call with `client`; [`Client::head_thing`](super::Client::head_thing) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             id: Err("id was not initialized".to_string()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,

@@ -56,46 +56,30 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Create a thing
+    /** Create a thing.
 
-Sends a `POST` request to `/things`
+ Sends `POST /things` (operation `CreateThing`). Returns a [`builder::CreateThing`]: set the parameters below with its methods, then call [`send`](builder::CreateThing::send).
 
-```ignore
-let response = client.create_thing()
-    .body(body)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`body`](builder::CreateThing::body) or [`body_map`](builder::CreateThing::body_map) (the JSON request body): Create body.*/
     pub fn create_thing(&self) -> builder::CreateThing<'_> {
         builder::CreateThing::new(self)
     }
-    /**Delete a thing
+    /** Delete a thing.
 
-Sends a `DELETE` request to `/things/{id}`
+ Sends `DELETE /things/{id}` (operation `DeleteThing`). Returns a [`builder::DeleteThing`]: set the parameters below with its methods, then call [`send`](builder::DeleteThing::send).
 
-Arguments:
-- `id`: ID.
-```ignore
-let response = client.delete_thing()
-    .id(id)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`id`](builder::DeleteThing::id) (path `id`, required): ID.*/
     pub fn delete_thing(&self) -> builder::DeleteThing<'_> {
         builder::DeleteThing::new(self)
     }
-    /**Check a thing
+    /** Check a thing.
 
-Sends a `HEAD` request to `/things/{id}`
+ Sends `HEAD /things/{id}` (operation `HeadThing`). Returns a [`builder::HeadThing`]: set the parameters below with its methods, then call [`send`](builder::HeadThing::send).
 
-Arguments:
-- `id`: ID.
-```ignore
-let response = client.head_thing()
-    .id(id)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`id`](builder::HeadThing::id) (path `id`, required): ID.*/
     pub fn head_thing(&self) -> builder::HeadThing<'_> {
         builder::HeadThing::new(self)
     }

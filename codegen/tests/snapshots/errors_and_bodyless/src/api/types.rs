@@ -20,6 +20,7 @@ pub struct Error {
     pub status_code: i32,
 }
 impl Error {
+    /// Starts a [`builder::Error`] with no field set: one method per field, then `try_into()` to get the `Error`. Required: `details`, `msg`, `statusCode`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Error {
         Default::default()
     }
@@ -34,6 +35,7 @@ pub struct Thing {
     pub id: ::std::string::String,
 }
 impl Thing {
+    /// Starts a [`builder::Thing`] with no field set: one method per field, then `try_into()` to get the `Thing`. Required: `createdAt`, `id`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Thing {
         Default::default()
     }
@@ -46,12 +48,14 @@ pub struct ThingCreate {
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl ThingCreate {
+    /// Starts a [`builder::ThingCreate`] with no field set: one method per field, then `try_into()` to get the `ThingCreate`, or pass it as it is to `.body(..)` of [`create_thing`](crate::Client::create_thing). Every field is optional.
     pub fn builder() -> builder::ThingCreate {
         Default::default()
     }
 }
 /// Types for composing complex structures.
 pub mod builder {
+    /// Builder for [`Error`](super::Error), started by [`Error::builder`](super::Error::builder): one method per field, then `try_into()` (or `Error::try_from(builder)`). Required: `details`, `msg`, `statusCode`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Error {
         details: ::std::result::Result<
@@ -76,6 +80,9 @@ pub mod builder {
         }
     }
     impl Error {
+        /** Sets `details` (required).
+
+ Details.*/
         pub fn details<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -90,6 +97,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `errorCode` (optional).
+
+ Error code.*/
         pub fn error_code<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -102,6 +112,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `msg` (required).
+
+ Message.*/
         pub fn msg<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -112,6 +125,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for msg: {e}"));
             self
         }
+        /** Sets `statusCode` (required).
+
+ HTTP status.*/
         pub fn status_code<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<i32>,
@@ -148,6 +164,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Thing`](super::Thing), started by [`Thing::builder`](super::Thing::builder): one method per field, then `try_into()` (or `Thing::try_from(builder)`). Required: `createdAt`, `id`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Thing {
         created_at: ::std::result::Result<
@@ -165,6 +182,9 @@ pub mod builder {
         }
     }
     impl Thing {
+        /** Sets `createdAt` (required).
+
+ Creation time.*/
         pub fn created_at<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -177,6 +197,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `id` (required).
+
+ ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -207,6 +230,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`ThingCreate`](super::ThingCreate), started by [`ThingCreate::builder`](super::ThingCreate::builder): one method per field, then `try_into()` (or `ThingCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_thing`](crate::Client::create_thing). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct ThingCreate {
         name: ::std::result::Result<
@@ -222,6 +246,9 @@ pub mod builder {
         }
     }
     impl ThingCreate {
+        /** Sets `name` (optional).
+
+ Label.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,

@@ -16,6 +16,7 @@ pub struct ListThings<'a> {
     limit: Result<Option<::std::num::NonZeroU32>, String>,
 }
 impl<'a> ListThings<'a> {
+    /// Starts the `ListThings` call with `client`; [`Client::list_things`](super::Client::list_things) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -24,6 +25,9 @@ impl<'a> ListThings<'a> {
             limit: Ok(None),
         }
     }
+    /** Sets the `beforeId` query parameter (optional).
+
+ Page position.*/
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -37,6 +41,9 @@ impl<'a> ListThings<'a> {
             });
         self
     }
+    /** Sets the `kind` query parameter (optional).
+
+ Filter.*/
     pub fn kind<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -49,6 +56,9 @@ impl<'a> ListThings<'a> {
             });
         self
     }
+    /** Sets the `limit` query parameter (optional).
+
+ Page size.*/
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -110,6 +120,7 @@ pub struct ListEvents<'a> {
     start_time: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
 }
 impl<'a> ListEvents<'a> {
+    /// Starts the `ListEvents` call with `client`; [`Client::list_events`](super::Client::list_events) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -117,6 +128,9 @@ impl<'a> ListEvents<'a> {
             start_time: Err("start_time was not initialized".to_string()),
         }
     }
+    /** Sets the `cursor` query parameter (optional).
+
+ Opaque position.*/
     pub fn cursor<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -130,6 +144,9 @@ impl<'a> ListEvents<'a> {
             });
         self
     }
+    /** Sets the `startTime` query parameter (required).
+
+ Window start.*/
     pub fn start_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,

@@ -56,39 +56,24 @@ const _: () = {
     {}
 };
 impl Client {
-    /**List things
+    /** List things.
 
-Sends a `GET` request to `/things`
+ Sends `GET /things` (operation `ListThings`). Returns a [`builder::ListThings`]: set the parameters below with its methods, then call [`send`](builder::ListThings::send) for one page, or [`stream`](builder::ListThings::stream) for every item of every page.
 
-Arguments:
-- `before_id`: Page position.
-- `kind`: Filter.
-- `limit`: Page size.
-```ignore
-let response = client.list_things()
-    .before_id(before_id)
-    .kind(kind)
-    .limit(limit)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`before_id`](builder::ListThings::before_id) (query `beforeId`, optional): Page position.
+ - [`limit`](builder::ListThings::limit) (query `limit`, optional): Page size.
+ - [`kind`](builder::ListThings::kind) (query `kind`, optional): Filter.*/
     pub fn list_things(&self) -> builder::ListThings<'_> {
         builder::ListThings::new(self)
     }
-    /**List events
+    /** List events.
 
-Sends a `GET` request to `/events`
+ Sends `GET /events` (operation `ListEvents`). Returns a [`builder::ListEvents`]: set the parameters below with its methods, then call [`send`](builder::ListEvents::send) for one page, or [`stream`](builder::ListEvents::stream) for every item of every page.
 
-Arguments:
-- `cursor`: Opaque position.
-- `start_time`: Window start.
-```ignore
-let response = client.list_events()
-    .cursor(cursor)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`start_time`](builder::ListEvents::start_time) (query `startTime`, required): Window start.
+ - [`cursor`](builder::ListEvents::cursor) (query `cursor`, optional): Opaque position.*/
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
     }

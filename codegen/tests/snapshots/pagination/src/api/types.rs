@@ -6,6 +6,7 @@ pub struct Event {
     pub id: ::std::string::String,
 }
 impl Event {
+    /// Starts a [`builder::Event`] with no field set: one method per field, then `try_into()` to get the `Event`. Required: `id`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Event {
         Default::default()
     }
@@ -25,6 +26,7 @@ pub struct EventList {
     pub uri: ::std::string::String,
 }
 impl EventList {
+    /// Starts a [`builder::EventList`] with no field set: one method per field, then `try_into()` to get the `EventList`. Required: `events`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::EventList {
         Default::default()
     }
@@ -36,6 +38,7 @@ pub struct Thing {
     pub id: ::std::string::String,
 }
 impl Thing {
+    /// Starts a [`builder::Thing`] with no field set: one method per field, then `try_into()` to get the `Thing`. Required: `id`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Thing {
         Default::default()
     }
@@ -55,12 +58,14 @@ pub struct ThingList {
     pub uri: ::std::string::String,
 }
 impl ThingList {
+    /// Starts a [`builder::ThingList`] with no field set: one method per field, then `try_into()` to get the `ThingList`. Required: `things`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::ThingList {
         Default::default()
     }
 }
 /// Types for composing complex structures.
 pub mod builder {
+    /// Builder for [`Event`](super::Event), started by [`Event::builder`](super::Event::builder): one method per field, then `try_into()` (or `Event::try_from(builder)`). Required: `id`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Event {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -73,6 +78,9 @@ pub mod builder {
         }
     }
     impl Event {
+        /** Sets `id` (required).
+
+ ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -97,6 +105,7 @@ pub mod builder {
             Self { id: Ok(value.id) }
         }
     }
+    /// Builder for [`EventList`](super::EventList), started by [`EventList::builder`](super::EventList::builder): one method per field, then `try_into()` (or `EventList::try_from(builder)`). Required: `events`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct EventList {
         events: ::std::result::Result<
@@ -119,6 +128,9 @@ pub mod builder {
         }
     }
     impl EventList {
+        /** Sets `events` (required).
+
+ This page.*/
         pub fn events<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::Event>>,
@@ -129,6 +141,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for events: {e}"));
             self
         }
+        /** Sets `nextPageUri` (optional).
+
+ Next page; null on the last.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -141,6 +156,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `uri` (required).
+
+ This page's URI.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -173,6 +191,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Thing`](super::Thing), started by [`Thing::builder`](super::Thing::builder): one method per field, then `try_into()` (or `Thing::try_from(builder)`). Required: `id`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Thing {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -185,6 +204,9 @@ pub mod builder {
         }
     }
     impl Thing {
+        /** Sets `id` (required).
+
+ ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -209,6 +231,7 @@ pub mod builder {
             Self { id: Ok(value.id) }
         }
     }
+    /// Builder for [`ThingList`](super::ThingList), started by [`ThingList::builder`](super::ThingList::builder): one method per field, then `try_into()` (or `ThingList::try_from(builder)`). Required: `things`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct ThingList {
         next_page_uri: ::std::result::Result<
@@ -231,6 +254,9 @@ pub mod builder {
         }
     }
     impl ThingList {
+        /** Sets `nextPageUri` (optional).
+
+ Next page; null on the last.*/
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -243,6 +269,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `things` (required).
+
+ This page.*/
         pub fn things<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::vec::Vec<super::Thing>>,
@@ -253,6 +282,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for things: {e}"));
             self
         }
+        /** Sets `uri` (required).
+
+ This page's URI.*/
         pub fn uri<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,

@@ -14,12 +14,16 @@ pub struct CreateKey<'a> {
     body: Result<types::builder::KeyCreate, String>,
 }
 impl<'a> CreateKey<'a> {
+    /// Starts the `CreateKey` call with `client`; [`Client::create_key`](super::Client::create_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the request body: a [`types::KeyCreate`] or its builder, [`types::builder::KeyCreate`] (from `types::KeyCreate::builder()`); a builder missing a required field fails in `send()`.
+
+ Create body.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::KeyCreate>,
@@ -31,6 +35,7 @@ impl<'a> CreateKey<'a> {
             .map_err(|s| format!("conversion to `KeyCreate` for body failed: {}", s));
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::KeyCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.value(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::KeyCreate) -> types::builder::KeyCreate,
@@ -84,6 +89,7 @@ pub struct UpdateKey<'a> {
     body: Result<types::builder::KeyUpdate, String>,
 }
 impl<'a> UpdateKey<'a> {
+    /// Starts the `UpdateKey` call with `client`; [`Client::update_key`](super::Client::update_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -91,6 +97,9 @@ impl<'a> UpdateKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
+    /** Sets the `id` path parameter (required).
+
+ ID.*/
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -102,6 +111,9 @@ impl<'a> UpdateKey<'a> {
             });
         self
     }
+    /** Sets the request body: a [`types::KeyUpdate`] or its builder, [`types::builder::KeyUpdate`] (from `types::KeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+
+ PATCH body.*/
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::KeyUpdate>,
@@ -113,6 +125,7 @@ impl<'a> UpdateKey<'a> {
             .map_err(|s| format!("conversion to `KeyUpdate` for body failed: {}", s));
         self
     }
+    /// Edits the request body in place: `f` receives the body's [`types::builder::KeyUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.limit(..))`.
     pub fn body_map<F>(mut self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::KeyUpdate) -> types::builder::KeyUpdate,

@@ -56,33 +56,22 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Create a key
+    /** Create a key.
 
-Sends a `POST` request to `/keys`
+ Sends `POST /keys` (operation `CreateKey`). Returns a [`builder::CreateKey`]: set the parameters below with its methods, then call [`send`](builder::CreateKey::send).
 
-```ignore
-let response = client.create_key()
-    .body(body)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`body`](builder::CreateKey::body) or [`body_map`](builder::CreateKey::body_map) (the JSON request body): Create body.*/
     pub fn create_key(&self) -> builder::CreateKey<'_> {
         builder::CreateKey::new(self)
     }
-    /**Update a key
+    /** Update a key.
 
-Sends a `PATCH` request to `/keys/{id}`
+ Sends `PATCH /keys/{id}` (operation `UpdateKey`). Returns a [`builder::UpdateKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateKey::send).
 
-Arguments:
-- `id`: ID.
-- `body`
-```ignore
-let response = client.update_key()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+ Parameters:
+ - [`id`](builder::UpdateKey::id) (path `id`, required): ID.
+ - [`body`](builder::UpdateKey::body) or [`body_map`](builder::UpdateKey::body_map) (the JSON request body): PATCH body.*/
     pub fn update_key(&self) -> builder::UpdateKey<'_> {
         builder::UpdateKey::new(self)
     }

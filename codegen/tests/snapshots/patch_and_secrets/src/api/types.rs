@@ -10,10 +10,12 @@ pub struct Key {
     ///Last use; null if never.
     #[serde(rename = "lastUsed", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// Plaintext token; create response only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<crate::runtime::Secret>,
 }
 impl Key {
+    /// Starts a [`builder::Key`] with no field set: one method per field, then `try_into()` to get the `Key`. Required: `id`, `keyRedacted`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Key {
         Default::default()
     }
@@ -21,9 +23,11 @@ impl Key {
 ///Create body.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyCreate {
+    /// Secret value.
     pub value: crate::runtime::Secret,
 }
 impl KeyCreate {
+    /// Starts a [`builder::KeyCreate`] with no field set: one method per field, then `try_into()` to get the `KeyCreate`, or pass it as it is to `.body(..)` of [`create_key`](crate::Client::create_key). Required: `value`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::KeyCreate {
         Default::default()
     }
@@ -31,17 +35,21 @@ impl KeyCreate {
 ///PATCH body.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KeyUpdate {
+    /// Cap; null removes it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub limit: ::std::option::Option<crate::runtime::Nullable<i64>>,
+    /// Replacement set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub models: ::std::option::Option<
         crate::runtime::Nullable<::std::vec::Vec<crate::types::Scope>>,
     >,
+    /// Label; null clears it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub name: ::std::option::Option<crate::runtime::Nullable<::std::string::String>>,
+    /// Scope; null clears it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::nullable::deserialize_present")]
     pub scope: ::std::option::Option<crate::runtime::Nullable<crate::types::Scope>>,
@@ -50,6 +58,7 @@ pub struct KeyUpdate {
     pub timeout: ::std::option::Option<::std::string::String>,
 }
 impl KeyUpdate {
+    /// Starts a [`builder::KeyUpdate`] with no field set: one method per field, then `try_into()` to get the `KeyUpdate`, or pass it as it is to `.body(..)` of [`update_key`](crate::Client::update_key). Every field is optional.
     pub fn builder() -> builder::KeyUpdate {
         Default::default()
     }
@@ -62,12 +71,14 @@ pub struct Scope {
     pub allow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl Scope {
+    /// Starts a [`builder::Scope`] with no field set: one method per field, then `try_into()` to get the `Scope`. Every field is optional.
     pub fn builder() -> builder::Scope {
         Default::default()
     }
 }
 /// Types for composing complex structures.
 pub mod builder {
+    /// Builder for [`Key`](super::Key), started by [`Key::builder`](super::Key::builder): one method per field, then `try_into()` (or `Key::try_from(builder)`). Required: `id`, `keyRedacted`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Key {
         id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -95,6 +106,9 @@ pub mod builder {
         }
     }
     impl Key {
+        /** Sets `id` (required).
+
+ ID.*/
         pub fn id<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -105,6 +119,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for id: {e}"));
             self
         }
+        /** Sets `keyRedacted` (required).
+
+ Masked secret.*/
         pub fn key_redacted<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::string::String>,
@@ -117,6 +134,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `lastUsed` (optional).
+
+ Last use; null if never.*/
         pub fn last_used<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -131,6 +151,9 @@ pub mod builder {
                 });
             self
         }
+        /** Sets `token` (optional).
+
+ Plaintext token; create response only.*/
         pub fn token<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<crate::runtime::Secret>>,
@@ -165,6 +188,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`KeyCreate`](super::KeyCreate), started by [`KeyCreate::builder`](super::KeyCreate::builder): one method per field, then `try_into()` (or `KeyCreate::try_from(builder)`), or pass it as it is to `.body(..)` of [`create_key`](crate::Client::create_key). Required: `value`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct KeyCreate {
         value: ::std::result::Result<crate::runtime::Secret, ::std::string::String>,
@@ -177,6 +201,9 @@ pub mod builder {
         }
     }
     impl KeyCreate {
+        /** Sets `value` (required).
+
+ Secret value.*/
         pub fn value<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<crate::runtime::Secret>,
@@ -201,6 +228,7 @@ pub mod builder {
             Self { value: Ok(value.value) }
         }
     }
+    /// Builder for [`KeyUpdate`](super::KeyUpdate), started by [`KeyUpdate::builder`](super::KeyUpdate::builder): one method per field, then `try_into()` (or `KeyUpdate::try_from(builder)`), or pass it as it is to `.body(..)` of [`update_key`](crate::Client::update_key). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct KeyUpdate {
         limit: ::std::result::Result<
@@ -238,6 +266,9 @@ pub mod builder {
         }
     }
     impl KeyUpdate {
+        /** Sets `limit` (optional).
+
+ Cap; null removes it.*/
         pub fn limit<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -250,6 +281,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for limit: {e}"));
             self
         }
+        /** Sets `models` (optional).
+
+ Replacement set.*/
         pub fn models<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -264,6 +298,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for models: {e}"));
             self
         }
+        /** Sets `name` (optional).
+
+ Label; null clears it.*/
         pub fn name<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -276,6 +313,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for name: {e}"));
             self
         }
+        /** Sets `scope` (optional).
+
+ Scope; null clears it.*/
         pub fn scope<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
@@ -288,6 +328,9 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for scope: {e}"));
             self
         }
+        /** Sets `timeout` (optional).
+
+ Not nullable; can change but not clear.*/
         pub fn timeout<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -326,6 +369,7 @@ pub mod builder {
             }
         }
     }
+    /// Builder for [`Scope`](super::Scope), started by [`Scope::builder`](super::Scope::builder): one method per field, then `try_into()` (or `Scope::try_from(builder)`). Every field is optional.
     #[derive(Clone, Debug)]
     pub struct Scope {
         allow: ::std::result::Result<
@@ -341,6 +385,9 @@ pub mod builder {
         }
     }
     impl Scope {
+        /** Sets `allow` (optional).
+
+ Allowed names.*/
         pub fn allow<T>(mut self, value: T) -> Self
         where
             T: ::std::convert::TryInto<
