@@ -12,11 +12,12 @@
 //!
 //! # Quick start
 //!
-//! ```no_run
+//! ```
 //! use ngrok_ai::types;
 //! use ngrok_ai_mock::{Fault, MockServer};
 //!
-//! # async fn example() -> Result<(), ngrok_ai::Error> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), ngrok_ai::Error> {
 //! let mock = MockServer::start().await; // 127.0.0.1, a free port, a random API key
 //! let client = mock.client(); // an ngrok_ai::Client pointed at it (fast retries)
 //!

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use syn::{Item, ItemMod};
 
-use super::{format, Output, HASH_HEADER, RUST_HEADER};
+use super::{format, hand_written, Output, HASH_HEADER, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::normalise::Plan;
@@ -74,13 +74,7 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> R
         .insert(dir.join("src/api/mod.rs"), rust_file(&api));
 
     let runtime = runtime_dir();
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| CodegenError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-    let manifest = read(&runtime.join("Cargo.toml"))?;
+    let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
     out.files.insert(
         dir.join("Cargo.toml"),
         cargo_toml(&manifest, layout).map_err(fail)?,
@@ -90,22 +84,8 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> R
     if !layout.copy_runtime {
         return Ok(out);
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(runtime.join("src"))
-        .map_err(|source| CodegenError::Io {
-            path: runtime.join("src"),
-            source,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let target = if name == "lib.rs" { "mod.rs" } else { name };
-        let text = read(&path)?;
+    for (name, text) in hand_written::rust_sources(&runtime.join("src"))? {
+        let target = if name == "lib.rs" { "mod.rs" } else { &name };
         out.files.insert(
             dir.join("src/runtime").join(target),
             format!("{RUST_HEADER}{text}"),
@@ -153,7 +133,7 @@ tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 /// versions and features tested there are the ones users get.
 fn cargo_toml(runtime_manifest: &str, layout: &Layout) -> std::result::Result<String, String> {
     let package = &layout.package;
-    let deps = section(runtime_manifest, "[dependencies]")
+    let deps = hand_written::toml_section(runtime_manifest, "[dependencies]")
         .ok_or("codegen/runtime/Cargo.toml has no [dependencies]")?;
     let deps = format!("{}\n", deps.trim_end());
     let dev_deps = if layout.quick_start {
@@ -175,14 +155,6 @@ categories = ["api-bindings", "web-programming::http-client"]
 [dependencies]
 {deps}{dev_deps}"#
     ))
-}
-
-/// The lines of one TOML section, without its header.
-fn section(manifest: &str, header: &str) -> Option<String> {
-    let start = manifest.find(header)? + header.len();
-    let rest = &manifest[start..];
-    let end = rest.find("\n[").map(|i| i + 1).unwrap_or(rest.len());
-    Some(rest[..end].trim_start_matches('\n').to_string())
 }
 
 fn lib_rs(spec: &Spec, plan: &Plan, layout: &Layout) -> String {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::{format, Output, HASH_HEADER, RUST_HEADER};
+use super::{format, hand_written, Output, HASH_HEADER, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::json_schema::to_json_schema;
 use crate::load::Spec;
@@ -67,39 +67,14 @@ pub fn files(spec: &Spec) -> Result<Output> {
         message,
     };
     let runtime = mock_dir();
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|source| CodegenError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
-    };
-
-    let manifest = read(&runtime.join("Cargo.toml"))?;
+    let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
     out.files
         .insert(dir.join("Cargo.toml"), cargo_toml(&manifest).map_err(fail)?);
-
-    let src = runtime.join("src");
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&src)
-        .map_err(|source| CodegenError::Io {
-            path: src.clone(),
-            source,
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if NOT_COPIED.contains(&name.as_str()) {
-            continue;
+    for (name, text) in hand_written::rust_sources(&runtime.join("src"))? {
+        if !NOT_COPIED.contains(&name.as_str()) {
+            out.files
+                .insert(dir.join("src").join(&name), format!("{RUST_HEADER}{text}"));
         }
-        let text = read(&path)?;
-        out.files
-            .insert(dir.join("src").join(&name), format!("{RUST_HEADER}{text}"));
     }
 
     out.files
@@ -115,7 +90,7 @@ pub fn files(spec: &Spec) -> Result<Output> {
 /// The generated manifest: the runtime's `[dependencies]`, with the client dependency
 /// pointed at the sibling `generated/ngrok-ai`.
 fn cargo_toml(runtime_manifest: &str) -> std::result::Result<String, String> {
-    let deps = section(runtime_manifest, "[dependencies]")
+    let deps = hand_written::toml_section(runtime_manifest, "[dependencies]")
         .ok_or("codegen/mock/Cargo.toml has no [dependencies]")?;
     if !deps.contains(CLIENT_DEP_RUNTIME) {
         return Err(format!(
@@ -146,14 +121,6 @@ path = "src/main.rs"
 {deps}"#,
         version = super::client_crate::CRATE_VERSION,
     ))
-}
-
-/// The lines of one TOML section, without its header.
-fn section(manifest: &str, header: &str) -> Option<String> {
-    let start = manifest.find(header)? + header.len();
-    let rest = &manifest[start..];
-    let end = rest.find("\n[").map(|i| i + 1).unwrap_or(rest.len());
-    Some(rest[..end].trim_start_matches('\n').to_string())
 }
 
 /// All component schemas as one JSON Schema document; validators point a `$ref` at

@@ -5,6 +5,7 @@
 //! construction, retries through the client hooks) by editing its syntax tree.
 
 mod client_crate;
+mod hand_written;
 mod httpmock_crate;
 pub mod mock_crate;
 mod open_enums;
