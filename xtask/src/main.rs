@@ -1,5 +1,8 @@
 //! `cargo xtask regen` writes `generated/` from `spec/`; `cargo xtask check` fails with a
-//! diff when `generated/` is stale; `cargo xtask record` records cassettes (`record.rs`).
+//! diff when `generated/` is stale; `cargo xtask record` records cassettes (`record.rs`);
+//! `cargo xtask bench` runs the benchmarks (`bench.rs`).
+
+mod bench;
 
 #[cfg(feature = "record")]
 mod record;
@@ -9,10 +12,11 @@ use std::process::ExitCode;
 
 use ngrok_ai_codegen::write::{self, Difference};
 
-const USAGE: &str = "usage: cargo xtask <regen|check|record>
+const USAGE: &str = "usage: cargo xtask <regen|check|record|bench>
   regen   generate generated/ from spec/ngrok-ai.yaml (writes only changed files)
   check   fail with a diff if generated/ differs from what regen would write
-  record  record a tour of the API as cassettes (cargo xtask record --help)";
+  record  record a tour of the API as cassettes (cargo xtask record --help)
+  bench   run the benchmarks against same-run baselines (cargo xtask bench --help)";
 
 fn repository_root() -> PathBuf {
     // xtask lives one level below the root.
@@ -29,6 +33,7 @@ fn main() -> ExitCode {
         Some("regen") => regen(&root),
         Some("check") => check(&root),
         Some("record") => record(&root, &args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -1,0 +1,216 @@
+//! `cargo xtask bench`: measures the toolchain against baselines taken in the same run
+//! and prints one Markdown table (figure | value | baseline | ratio | target | met?).
+//!
+//! ```text
+//! ngrok-ai-benches [--only regen|client|mock|build[,…]] [--quick] [--runs N] [--iterations N]
+//! ```
+//!
+//! See BENCHMARKS.md at the repository root for the method and the latest figures.
+
+mod alloc;
+mod build;
+mod client;
+mod mock;
+mod regen;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use report::Row;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;
+
+const USAGE: &str = "usage: cargo xtask bench [--only SECTION[,SECTION…]] [--quick] [--runs N] [--iterations N] [--tls-runs N]
+
+Sections (default: all, in this order):
+  regen   generate_all + compare with disk, vs parsing the spec + prettyplease of the output
+  client  generated client vs hand-written reqwest + serde_json (fixed-body local server);
+          heap held by stream() over 100 pages vs one page
+  mock    ngrok-ai-mock vs Prism (npm, benches/package.json): req/s, p50/p99, 64 connections
+  build   `cargo build -p ngrok-ai` clean and incremental in a copy under /tmp; reqwest TLS choice
+
+  --quick          a short smoke run (few iterations; no reqwest TLS builds)
+  --runs N         repetitions for regen (default 10), mock (3) and build (3)
+  --iterations N   sequential requests per operation and variant in `client` (default 20000)
+  --tls-runs N     clean reqwest builds per TLS variant in `build` (default 1)";
+
+/// Command-line settings shared by the sections.
+#[derive(Debug, Default, Clone)]
+pub struct Settings {
+    pub quick: bool,
+    pub runs: Option<usize>,
+    pub iterations: Option<usize>,
+    pub tls_runs: Option<usize>,
+    pub sections: Vec<String>,
+}
+
+const SECTIONS: [&str; 4] = ["regen", "client", "mock", "build"];
+
+fn parse(args: &[String]) -> Result<Option<Settings>, String> {
+    let mut settings = Settings::default();
+    let mut args = args.iter();
+    let number = |flag: &str, value: Option<&String>| -> Result<usize, String> {
+        value
+            .and_then(|v| v.parse().ok())
+            .filter(|&n: &usize| n > 0)
+            .ok_or_else(|| format!("{flag} needs a positive number"))
+    };
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--quick" => settings.quick = true,
+            "--runs" => settings.runs = Some(number("--runs", args.next())?),
+            "--iterations" => settings.iterations = Some(number("--iterations", args.next())?),
+            "--tls-runs" => settings.tls_runs = Some(number("--tls-runs", args.next())?),
+            "--only" => {
+                let list = args.next().ok_or("--only needs a section")?;
+                for section in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    if !SECTIONS.contains(&section) {
+                        return Err(format!("unknown section `{section}`"));
+                    }
+                    settings.sections.push(section.to_owned());
+                }
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if settings.sections.is_empty() {
+        settings.sections = SECTIONS.iter().map(|s| (*s).to_owned()).collect();
+    }
+    Ok(Some(settings))
+}
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+/// CPU time, in seconds: the whole machine's busy time (`/proc/stat`) and this
+/// process's own plus that of its waited-for children (the servers and cargo runs).
+#[derive(Clone, Copy)]
+struct CpuSnapshot {
+    machine_busy: f64,
+    own: f64,
+}
+
+impl CpuSnapshot {
+    fn take() -> Self {
+        let ticks = |text: &str, fields: &[usize]| -> f64 {
+            let values: Vec<f64> = text
+                .split_whitespace()
+                .map(|f| f.parse().unwrap_or(0.0))
+                .collect();
+            fields.iter().filter_map(|&i| values.get(i)).sum::<f64>() / 100.0
+        };
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let machine = stat.lines().next().unwrap_or("");
+        let machine = machine.strip_prefix("cpu").unwrap_or("");
+        let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let own = own.rsplit_once(')').map_or("", |(_, rest)| rest);
+        Self {
+            // user nice system idle iowait irq softirq steal: all but idle and iowait.
+            machine_busy: ticks(machine, &[0, 1, 2, 5, 6, 7]),
+            // After the command name: utime, stime, cutime, cstime.
+            own: ticks(own, &[11, 12, 13, 14]),
+        }
+    }
+
+    /// Average number of CPUs that other processes kept busy since `earlier`.
+    fn others_since(&self, earlier: &Self, seconds: f64) -> f64 {
+        let others = (self.machine_busy - earlier.machine_busy) - (self.own - earlier.own);
+        (others / seconds.max(1e-9)).max(0.0)
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, model)| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+fn main() -> ExitCode {
+    if std::env::var(client::ROLE_ENV).is_ok() {
+        return client::serve_fixtures();
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let settings = match parse(&args) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let root = repository_root();
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mut notes = vec![format!(
+        "machine: {cpus} CPUs ({}); load average at start {}{}",
+        cpu_model(),
+        load_average(),
+        if settings.quick {
+            "; --quick: a smoke run, too short for the figures to mean much"
+        } else {
+            ""
+        }
+    )];
+    let mut rows: Vec<Row> = Vec::new();
+    let mut failed = false;
+    for section in &settings.sections {
+        let before = load_average();
+        let cpu_before = CpuSnapshot::take();
+        let started = std::time::Instant::now();
+        eprintln!("== {section}");
+        let result = match section.as_str() {
+            "regen" => regen::run(&root, &settings),
+            "client" => client::run(&root, &settings),
+            "mock" => mock::run(&root, &settings),
+            "build" => build::run(&root, &settings),
+            _ => unreachable!("sections are checked by parse"),
+        };
+        match result {
+            Ok(section_rows) => rows.extend(section_rows),
+            Err(message) => {
+                failed = true;
+                eprintln!("error in section {section}: {message}");
+                rows.push(Row::new(
+                    format!("{section}: not measured"),
+                    message.replace('\n', " "),
+                ));
+            }
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        notes.push(format!(
+            "{section}: {seconds:.0} s; other processes kept {:.2} of {cpus} CPUs busy on average; load average before {before}, after {}",
+            CpuSnapshot::take().others_since(&cpu_before, seconds),
+            load_average()
+        ));
+    }
+    println!("{}", report::table(&rows));
+    for note in notes {
+        println!("- {note}");
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
