@@ -72,7 +72,14 @@ const ANNOTATION_ONLY_FORMATS: [&str; 19] = [
 /// reject when it compiles the result.
 #[must_use]
 pub fn to_json_schema(components: &Value, schema: &Value) -> Value {
-    let defs: Map<String, Value> = components
+    with_defs(&convert_components(components), schema)
+}
+
+/// Every component schema converted, by name: the `$defs` of [`to_json_schema`]. Convert
+/// once and call [`with_defs`] per schema when checking many schemas of one document.
+#[must_use]
+pub fn convert_components(components: &Value) -> Map<String, Value> {
+    components
         .as_object()
         .map(|schemas| {
             schemas
@@ -80,8 +87,12 @@ pub fn to_json_schema(components: &Value, schema: &Value) -> Value {
                 .map(|(name, s)| (name.clone(), convert(s)))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
 
+/// [`to_json_schema`] with the components already converted by [`convert_components`].
+#[must_use]
+pub fn with_defs(defs: &Map<String, Value>, schema: &Value) -> Value {
     let mut root = Map::new();
     root.insert(
         "$schema".to_owned(),
@@ -101,7 +112,7 @@ pub fn to_json_schema(components: &Value, schema: &Value) -> Value {
         }
     }
     if !defs.is_empty() {
-        root.insert("$defs".to_owned(), Value::Object(defs));
+        root.insert("$defs".to_owned(), Value::Object(defs.clone()));
     }
     Value::Object(root)
 }

@@ -14,7 +14,8 @@
 //!   `examples/*/value` validates against its own schema (see [`crate::json_schema`]);
 //! * `x-ngrok-*` extensions are known ones, and `x-ngrok-pagination` is well formed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
@@ -58,10 +59,10 @@ pub fn validate(spec: &Spec) -> Result<()> {
 fn problems(raw: &Value) -> Vec<Problem> {
     let mut checker = Checker {
         raw,
-        components: raw
-            .pointer("/components/schemas")
-            .cloned()
-            .unwrap_or(Value::Null),
+        defs: json_schema::convert_components(
+            raw.pointer("/components/schemas").unwrap_or(&Value::Null),
+        ),
+        validators: HashMap::new(),
         problems: Vec::new(),
     };
     checker.operations();
@@ -72,8 +73,11 @@ fn problems(raw: &Value) -> Vec<Problem> {
 
 struct Checker<'a> {
     raw: &'a Value,
-    /// `/components/schemas`, for the JSON Schema conversion of examples.
-    components: Value,
+    /// `/components/schemas` converted to JSON Schema once, for every example's document.
+    defs: Map<String, Value>,
+    /// Compiled validators by schema text: component schemas are shared by many examples
+    /// (a schema's own, its media types', its list wrapper's), and compiling is the cost.
+    validators: HashMap<String, Rc<Result<jsonschema::Validator, String>>>,
     problems: Vec<Problem>,
 }
 
@@ -666,8 +670,18 @@ impl<'a> Checker<'a> {
     }
 
     fn example(&mut self, example: &Value, schema: &Value, at: &str) {
-        let document = json_schema::to_json_schema(&self.components, schema);
-        let validator = match json_schema::validator(&document) {
+        let key = schema.to_string();
+        let compiled = match self.validators.get(&key) {
+            Some(compiled) => Rc::clone(compiled),
+            None => {
+                let document = json_schema::with_defs(&self.defs, schema);
+                let compiled =
+                    Rc::new(json_schema::validator(&document).map_err(|e| e.to_string()));
+                self.validators.insert(key, Rc::clone(&compiled));
+                compiled
+            }
+        };
+        let validator = match compiled.as_ref() {
             Ok(validator) => validator,
             Err(err) => {
                 self.problem(

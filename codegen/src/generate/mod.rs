@@ -43,8 +43,10 @@ pub use client_crate::Layout;
 /// Generates the client crate in memory (the mock and docs are added by
 /// [`crate::generate_all`]).
 pub fn generate(spec: &Spec) -> Result<Output> {
-    let mut output = generate_crate(spec, &Layout::client())?;
-    let expectations = httpmock_crate::files(spec, &normalise(spec)?)?;
+    let plan = normalise(spec)?;
+    let mut output =
+        client_crate::files(spec, &plan, generate_api(spec, &plan)?, &Layout::client())?;
+    let expectations = httpmock_crate::files(spec, &plan)?;
     output.files.extend(expectations.files);
     output.owned_dirs.extend(expectations.owned_dirs);
     Ok(output)
@@ -53,8 +55,7 @@ pub fn generate(spec: &Spec) -> Result<Output> {
 /// Generates one client crate laid out as `layout` says.
 pub fn generate_crate(spec: &Spec, layout: &Layout) -> Result<Output> {
     let plan = normalise(spec)?;
-    let api = generate_api(spec, &plan)?;
-    client_crate::files(spec, &plan, api, layout)
+    client_crate::files(spec, &plan, generate_api(spec, &plan)?, layout)
 }
 
 /// The progenitor settings: one place, so the client and the expectation mocks see the
