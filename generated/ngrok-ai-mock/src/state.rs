@@ -428,14 +428,25 @@ impl State {
         format!("{}{}?{}", self.base_url, input.path, query.finish())
     }
 
-    fn list_response(
+    /// One page of `store`, newest first, before the request's `beforeId`, of the items
+    /// `keep` accepts: each rendered, in the list wrapper with `uri` and `nextPageUri`.
+    fn list_page<R>(
         &self,
         input: &Input,
         items_key: &str,
-        items: Vec<Value>,
-        next_before: Option<String>,
+        store: &BTreeMap<String, R>,
+        keep: impl Fn(&R) -> bool,
+        render: impl Fn(&str, &R) -> Result<Value, Failure>,
     ) -> OpResult {
-        let next = next_before.map(|id| self.next_uri(input, "beforeId", &id));
+        let (page, more) = page_before(store, input.param("beforeId"), limit_of(input), keep);
+        let items = page
+            .iter()
+            .map(|(id, r)| render(id, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = more
+            .then(|| page.last())
+            .flatten()
+            .map(|(id, _)| self.next_uri(input, "beforeId", id));
         ok(
             200,
             json!({ items_key: items, "uri": self.list_uri(input), "nextPageUri": next }),
@@ -721,20 +732,13 @@ impl State {
     }
 
     fn list_configs(&self, input: &Input) -> OpResult {
-        let (page, more) = page_before(
+        self.list_page(
+            input,
+            "aiGatewayAccessKeyConfigurations",
             &self.configs,
-            input.param("beforeId"),
-            limit_of(input),
             |_| true,
-        );
-        let items = page
-            .iter()
-            .map(|(id, c)| self.render_config(id, c))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = more
-            .then(|| page.last().map(|(id, _)| (*id).clone()))
-            .flatten();
-        self.list_response(input, "aiGatewayAccessKeyConfigurations", items, next)
+            |id, c| self.render_config(id, c),
+        )
     }
 
     fn create_config(&mut self, actor: &Actor, body: &Map<String, Value>) -> OpResult {
@@ -861,20 +865,13 @@ impl State {
     }
 
     fn list_access_keys(&self, input: &Input) -> OpResult {
-        let (page, more) = page_before(
+        self.list_page(
+            input,
+            "aiGatewayAccessKeys",
             &self.access_keys,
-            input.param("beforeId"),
-            limit_of(input),
             |_| true,
-        );
-        let items = page
-            .iter()
-            .map(|(id, k)| self.render_access_key(id, k, None))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = more
-            .then(|| page.last().map(|(id, _)| (*id).clone()))
-            .flatten();
-        self.list_response(input, "aiGatewayAccessKeys", items, next)
+            |id, k| self.render_access_key(id, k, None),
+        )
     }
 
     fn create_access_key(&mut self, actor: &Actor, body: &Map<String, Value>) -> OpResult {
@@ -958,20 +955,13 @@ impl State {
     }
 
     fn list_api_keys(&self, input: &Input) -> OpResult {
-        let (page, more) = page_before(
+        self.list_page(
+            input,
+            "aiGatewayApiKeys",
             &self.api_keys,
-            input.param("beforeId"),
-            limit_of(input),
             |_| true,
-        );
-        let items = page
-            .iter()
-            .map(|(id, k)| self.render_api_key(id, k, false))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = more
-            .then(|| page.last().map(|(id, _)| (*id).clone()))
-            .flatten();
-        self.list_response(input, "aiGatewayApiKeys", items, next)
+            |id, k| self.render_api_key(id, k, false),
+        )
     }
 
     fn create_api_key(&mut self, actor: &Actor, body: &Map<String, Value>) -> OpResult {
@@ -1058,20 +1048,13 @@ impl State {
         } else {
             None
         };
-        let (page, more) = page_before(
+        self.list_page(
+            input,
+            "aiGatewayProviderKeys",
             &self.provider_keys,
-            input.param("beforeId"),
-            limit_of(input),
             |k| provider.is_none_or(|p| k.provider_id == p),
-        );
-        let items = page
-            .iter()
-            .map(|(id, k)| self.render_provider_key(id, k))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = more
-            .then(|| page.last().map(|(id, _)| (*id).clone()))
-            .flatten();
-        self.list_response(input, "aiGatewayProviderKeys", items, next)
+            |id, k| self.render_provider_key(id, k),
+        )
     }
 
     fn create_provider_key(&mut self, actor: &Actor, body: &Map<String, Value>) -> OpResult {
@@ -1207,20 +1190,13 @@ impl State {
     }
 
     fn list_providers(&self, input: &Input) -> OpResult {
-        let (page, more) = page_before(
+        self.list_page(
+            input,
+            "aiGatewayProviders",
             &self.providers,
-            input.param("beforeId"),
-            limit_of(input),
             |_| true,
-        );
-        let items = page
-            .iter()
-            .map(|(id, p)| self.render_provider(id, p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = more
-            .then(|| page.last().map(|(id, _)| (*id).clone()))
-            .flatten();
-        self.list_response(input, "aiGatewayProviders", items, next)
+            |id, p| self.render_provider(id, p),
+        )
     }
 
     fn create_provider(&mut self, actor: &Actor, body: &Map<String, Value>) -> OpResult {
