@@ -244,6 +244,23 @@ fn ok(status: u16, body: Value) -> OpResult {
     })
 }
 
+/// 204 No Content, the answer to every successful DELETE.
+fn deleted() -> OpResult {
+    Ok(Output {
+        status: 204,
+        body: None,
+    })
+}
+
+/// Removes `id` from `store`, or the 404 naming `kind`.
+fn remove_or_not_found<R>(
+    store: &mut BTreeMap<String, R>,
+    kind: &str,
+    id: &str,
+) -> Result<R, Failure> {
+    store.remove(id).ok_or_else(|| Failure::not_found(kind, id))
+}
+
 fn to_value<T: Serialize>(value: &T) -> Result<Value, Failure> {
     serde_json::to_value(value).map_err(|e| Failure::internal(format!("serialize: {e}")))
 }
@@ -808,10 +825,7 @@ impl State {
             ));
         }
         self.configs.remove(id);
-        Ok(Output {
-            status: 204,
-            body: None,
-        })
+        deleted()
     }
 
     // ----- access keys ---------------------------------------------------------------
@@ -922,13 +936,8 @@ impl State {
     }
 
     fn delete_access_key(&mut self, id: &str) -> OpResult {
-        self.access_keys
-            .remove(id)
-            .ok_or_else(|| Failure::not_found("access key", id))?;
-        Ok(Output {
-            status: 204,
-            body: None,
-        })
+        remove_or_not_found(&mut self.access_keys, "access key", id)?;
+        deleted()
     }
 
     // ----- API keys ------------------------------------------------------------------
@@ -1004,13 +1013,8 @@ impl State {
     }
 
     fn delete_api_key(&mut self, id: &str) -> OpResult {
-        self.api_keys
-            .remove(id)
-            .ok_or_else(|| Failure::not_found("API key", id))?;
-        Ok(Output {
-            status: 204,
-            body: None,
-        })
+        remove_or_not_found(&mut self.api_keys, "API key", id)?;
+        deleted()
     }
 
     // ----- provider keys -------------------------------------------------------------
@@ -1123,13 +1127,8 @@ impl State {
     }
 
     fn delete_provider_key(&mut self, id: &str) -> OpResult {
-        self.provider_keys
-            .remove(id)
-            .ok_or_else(|| Failure::not_found("provider key", id))?;
-        Ok(Output {
-            status: 204,
-            body: None,
-        })
+        remove_or_not_found(&mut self.provider_keys, "provider key", id)?;
+        deleted()
     }
 
     // ----- providers -----------------------------------------------------------------
@@ -1312,10 +1311,7 @@ impl State {
                 .detail("providerId", p.provider_id.clone()));
         }
         self.providers.remove(id);
-        Ok(Output {
-            status: 204,
-            body: None,
-        })
+        deleted()
     }
 
     // ----- credits -------------------------------------------------------------------

@@ -117,6 +117,19 @@ struct Param {
     example: Option<String>,
 }
 
+/// The parameter a generated setter sets (setters are the snake_case parameter names).
+fn param_for_setter<'p>(
+    params: &'p [Param],
+    owner: &str,
+    setter: &str,
+    op: &Operation,
+) -> Result<&'p Param, String> {
+    params
+        .iter()
+        .find(|p| p.name.to_snake_case() == setter)
+        .ok_or_else(|| format!("{owner}::{setter} matches no parameter of {}", op.spec_id))
+}
+
 impl<'s> SpecDocs<'s> {
     fn new(spec: &'s Spec, plan: &'s Plan) -> Result<Self, String> {
         let normalised = serde_json::to_value(&plan.openapi)
@@ -650,12 +663,7 @@ fn document_operation_builders(
                     )
                 }
                 setter => {
-                    let param = params
-                        .iter()
-                        .find(|p| p.name.to_snake_case() == setter)
-                        .ok_or_else(|| {
-                            format!("{owner}::{setter} matches no parameter of {}", op.spec_id)
-                        })?;
+                    let param = param_for_setter(&params, &owner, setter, op)?;
                     param_doc(param)
                 }
             };
@@ -860,12 +868,7 @@ fn document_expectation_methods(imp: &mut ItemImpl, docs: &SpecDocs) -> Result<(
             ),
             ("When", "body") => " Matches requests whose JSON body equals `value`.".to_string(),
             ("When", setter) => {
-                let param = params
-                    .iter()
-                    .find(|p| p.name.to_snake_case() == setter)
-                    .ok_or_else(|| {
-                        format!("{owner}::{setter} matches no parameter of {}", op.spec_id)
-                    })?;
+                let param = param_for_setter(&params, &owner, setter, op)?;
                 let mut text = if param.required {
                     format!(
                         " Matches requests whose `{}` {} parameter is `value`.",
