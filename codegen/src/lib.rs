@@ -1,7 +1,7 @@
 //! ngrok-ai-codegen: turns `spec/ngrok-ai.yaml` into the crates under `generated/`.
 //!
 //! Pipeline: [`load`] (YAML → openapiv3, errors with JSON paths) → [`validate`] (our rules)
-//! → [`normalise`] (adapt a copy for progenitor) → [`generate`] (progenitor + our own
+//! → [`model`] (the API as every emitter reads it) → [`normalise`] (adapt a copy for progenitor) → [`generate`] (progenitor + our own
 //! items, formatted with prettyplease) → [`write`] (only files whose bytes changed).
 
 pub mod docs;
@@ -9,7 +9,9 @@ pub mod error;
 pub mod generate;
 pub mod json_schema;
 pub mod load;
+pub mod model;
 pub mod normalise;
+pub mod pointer;
 pub mod validate;
 pub mod write;
 
@@ -25,9 +27,10 @@ pub const SPEC_PATH: &str = "spec/ngrok-ai.yaml";
 pub fn generate_all(root: &Path) -> Result<Output> {
     let spec = load::load_spec(&root.join(SPEC_PATH))?;
     validate::validate(&spec)?;
-    let client = generate::generate(&spec)?;
-    let docs = docs::generate_from(&spec, &client)?;
-    let mut output = generate::mock_crate::add(client, &spec)?;
+    let api = model::Api::build(&spec)?;
+    let client = generate::generate_with(&spec, &api)?;
+    let docs = docs::generate_from(&spec, &api, &client)?;
+    let mut output = generate::mock_crate::add(client, &spec, &api)?;
     output.files.extend(docs.files);
     output.owned_dirs.extend(docs.owned_dirs);
     Ok(output)

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
+use crate::model::Api;
 
 /// The normalised document plus what the generator must add or replace.
 #[derive(Debug)]
@@ -60,14 +61,12 @@ pub struct Pagination {
     pub item_schema: String,
 }
 
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::pointer::METHODS as HTTP_METHODS;
 
 /// Runs every pass on a copy of `spec.raw`.
-pub fn normalise(spec: &Spec) -> Result<Plan> {
+pub fn normalise(spec: &Spec, api: &Api) -> Result<Plan> {
     let mut doc = spec.raw.clone();
-    let operations = collect_operations(spec)?;
+    let operations = collect_operations(api);
     let mut replacements = BTreeMap::new();
 
     keep_only_success_responses(&mut doc);
@@ -93,17 +92,6 @@ pub fn normalise(spec: &Spec) -> Result<Plan> {
     })
 }
 
-fn generate_error(spec: &Spec, location: &str, message: impl Into<String>) -> CodegenError {
-    CodegenError::Generate {
-        file: spec.path.clone(),
-        message: format!("at {location}: {}", message.into()),
-    }
-}
-
-fn pointer_escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
-}
-
 fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
     doc.get_mut("paths")
         .and_then(Value::as_object_mut)
@@ -117,120 +105,30 @@ fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Valu
         })
 }
 
-/// Reads what the generator needs from every operation of the (validated) spec.
-fn collect_operations(spec: &Spec) -> Result<Vec<Operation>> {
-    let mut out = Vec::new();
-    let Some(paths) = spec.raw.get("paths").and_then(Value::as_object) else {
-        return Ok(out);
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        for (method, op) in item {
-            if !HTTP_METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let location = format!("/paths/{}/{method}", pointer_escape(path));
-            let spec_id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .ok_or_else(|| generate_error(spec, &location, "operation has no operationId"))?
-                .to_string();
-            let successes: Vec<u16> = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|r| r.keys())
-                .filter_map(|k| k.parse::<u16>().ok())
-                .filter(|s| (200..300).contains(s))
-                .collect();
-            let [success_status] = successes[..] else {
-                return Err(generate_error(
-                    spec,
-                    &format!("{location}/responses"),
-                    format!("expected exactly one 2xx response, found {successes:?}"),
-                ));
-            };
-            let pagination = match op.get("x-ngrok-pagination") {
-                None => None,
-                Some(p) => Some(pagination_of(spec, &location, op, p)?),
-            };
-            out.push(Operation {
-                rust_id: rust_operation_id(&spec_id),
-                spec_id,
-                method: method.clone(),
-                path: path.clone(),
-                success_status,
-                pagination,
-            });
-        }
-    }
-    Ok(out)
+/// What the generator needs from every operation, read off the API model.
+fn collect_operations(api: &Api) -> Vec<Operation> {
+    api.operations
+        .iter()
+        .map(|op| Operation {
+            spec_id: op.id.to_string(),
+            rust_id: op.rust_id.clone(),
+            method: op.method.to_string(),
+            path: op.path.to_string(),
+            success_status: op.status,
+            pagination: op.pagination.as_ref().map(|p| Pagination {
+                param: p.style.to_string(),
+                items: p.items.to_string(),
+                item_schema: p.item_schema.to_string(),
+            }),
+        })
+        .collect()
 }
 
-fn pagination_of(spec: &Spec, location: &str, op: &Value, p: &Value) -> Result<Pagination> {
-    let here = format!("{location}/x-ngrok-pagination");
-    let style = p.get("style").and_then(Value::as_str);
-    let param = match style {
-        Some("beforeId") => "beforeId",
-        Some("cursor") => "cursor",
-        other => {
-            return Err(generate_error(
-                spec,
-                &here,
-                format!("unknown style {other:?}"),
-            ))
-        }
-    };
-    let items = p
-        .get("items")
-        .and_then(Value::as_str)
-        .ok_or_else(|| generate_error(spec, &here, "`items` is missing"))?;
-    let list_ref = op
-        .pointer("/responses/200/content/application~1json/schema/$ref")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            generate_error(
-                spec,
-                &here,
-                "the 200 response is not a $ref to a list schema",
-            )
-        })?;
-    let list_schema = spec
-        .raw
-        .pointer(&format!("/components/schemas/{}", ref_name(list_ref)))
-        .ok_or_else(|| generate_error(spec, &here, format!("{list_ref} does not resolve")))?;
-    let item_ref = list_schema
-        .pointer(&format!("/properties/{}/items/$ref", pointer_escape(items)))
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            generate_error(
-                spec,
-                &here,
-                format!("`{items}` is not an array of $ref items"),
-            )
-        })?;
-    Ok(Pagination {
-        param: param.to_string(),
-        items: items.to_string(),
-        item_schema: ref_name(item_ref).to_string(),
-    })
-}
+pub use crate::model::rust_operation_id;
 
+/// `#/components/schemas/Ref` → `Ref`.
 fn ref_name(r: &str) -> &str {
     r.rsplit('/').next().unwrap_or(r)
-}
-
-/// `ListAIGatewayAccessKeys` → `ListAccessKeys`: the product prefix repeats in every
-/// name and makes methods like `list_ai_gateway_access_keys`; the gateway config keeps
-/// "Gateway" so `get_gateway_config` still says what it reads.
-pub fn rust_operation_id(spec_id: &str) -> String {
-    if spec_id.contains("AIGatewayConfig") {
-        spec_id.replacen("AIGatewayConfig", "GatewayConfig", 1)
-    } else {
-        spec_id.replacen("AIGateway", "", 1)
-    }
 }
 
 fn rename_operations(doc: &mut Value, operations: &[Operation]) {
@@ -381,55 +279,226 @@ pub fn type_name(schema: &str) -> String {
     schema.to_upper_camel_case()
 }
 
-/// Closed enums break old clients on the first new value. Every string enum property
-/// (other than the discriminators of tagged unions) is hoisted to a named component and
-/// replaced by an open enum we generate, which keeps unknown values.
+/// Closed enums break old clients on the first new value, so every string enum (other
+/// than the tags of tagged-union variants) becomes an open enum we generate, which keeps
+/// unknown values: a component that is a string enum keeps its name; an inline one,
+/// wherever it sits in a component (property, array items, map values, `allOf`/`oneOf`/
+/// `anyOf` member), is hoisted to a named component first. typify sees each as replaced.
 fn hoist_string_enums(
     doc: &mut Value,
     replacements: &mut BTreeMap<String, String>,
 ) -> BTreeMap<String, OpenEnum> {
     let mut enums: BTreeMap<String, OpenEnum> = BTreeMap::new();
-    let discriminated = discriminated_variants(doc);
-    visit_properties(doc, &mut |schema, prop_name, prop| {
-        let Some(values) = prop.get("enum").and_then(Value::as_array) else {
-            return;
-        };
-        if discriminated.contains(&schema.to_string()) && values.len() == 1 {
-            return; // the tag of a tagged-union variant
-        }
-        let values: Vec<String> = values
-            .iter()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect();
-        let existing = enums
-            .iter()
-            .find(|(_, e)| e.values == values)
-            .map(|(n, _)| n.clone());
-        let name =
-            existing.unwrap_or_else(|| format!("{schema}{}", prop_name.to_upper_camel_case()));
-        enums.entry(name.clone()).or_insert_with(|| OpenEnum {
-            description: prop
-                .get("description")
-                .and_then(Value::as_str)
-                .map(String::from),
-            values,
-        });
-        let description = prop.get("description").cloned();
-        *prop = json!({ "$ref": format!("#/components/schemas/{name}") });
-        if let Some(d) = description {
-            prop["description"] = d;
-        }
-    });
+    let mut nullable_components: Vec<String> = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
     if let Some(schemas) = schemas_mut(doc) {
-        for (name, e) in &enums {
-            schemas.insert(name.clone(), json!({ "type": "string", "enum": e.values }));
-            replacements.insert(
-                type_name(name),
-                format!("crate::types::{}", type_name(name)),
+        taken = schemas.keys().cloned().collect();
+        for (name, schema) in schemas.iter_mut() {
+            // Components already routed elsewhere (nullable PATCH fields) stay as they are.
+            if replacements.contains_key(&type_name(name)) {
+                continue;
+            }
+            let Some(values) = string_enum_values(schema) else {
+                continue;
+            };
+            if let Some(o) = schema.as_object_mut() {
+                // The replacement stands for the whole component, so `null` cannot be one
+                // of its values: nullability moves to every place that uses it.
+                if o.remove("nullable") == Some(Value::Bool(true)) {
+                    nullable_components.push(name.clone());
+                }
+                o.insert("enum".into(), json!(values));
+            }
+            enums.insert(
+                name.clone(),
+                OpenEnum {
+                    description: schema
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(String::from),
+                    values,
+                },
             );
         }
     }
+    if !nullable_components.is_empty() {
+        mark_uses_nullable(doc, &nullable_components);
+    }
+
+    let discriminated = discriminated_variants(doc);
+    let mut hoisted: Vec<String> = Vec::new();
+    if let Some(schemas) = schemas_mut(doc) {
+        for (schema_name, schema) in schemas.iter_mut() {
+            if enums.contains_key(schema_name) {
+                continue;
+            }
+            let tags_allowed = discriminated.contains(schema_name);
+            visit_inline_schemas(schema, "", &mut |context, node| {
+                let Some(values) = string_enum_values(node) else {
+                    return;
+                };
+                if tags_allowed && values.len() == 1 {
+                    return; // the tag of a tagged-union variant
+                }
+                let existing = enums
+                    .iter()
+                    .find(|(_, e)| e.values == values)
+                    .map(|(n, _)| n.clone());
+                let name = existing.unwrap_or_else(|| {
+                    let base = format!("{schema_name}{context}");
+                    let mut name = base.clone();
+                    let mut n = 1;
+                    while taken.contains(&name) {
+                        n += 1;
+                        name = format!("{base}{n}");
+                    }
+                    taken.push(name.clone());
+                    hoisted.push(name.clone());
+                    name
+                });
+                let description = node.get("description").cloned();
+                enums.entry(name.clone()).or_insert_with(|| OpenEnum {
+                    description: description
+                        .as_ref()
+                        .and_then(Value::as_str)
+                        .map(String::from),
+                    values,
+                });
+                let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+                let nullable = node.get("nullable").and_then(Value::as_bool) == Some(true);
+                *node = if nullable {
+                    json!({ "allOf": [reference], "nullable": true })
+                } else {
+                    reference
+                };
+                if let Some(d) = description {
+                    // Kept for the docs pass; typify ignores siblings of $ref.
+                    node["description"] = d;
+                }
+            });
+        }
+        for name in &hoisted {
+            let values = &enums[name].values;
+            schemas.insert(name.clone(), json!({ "type": "string", "enum": values }));
+        }
+    }
+    for name in enums.keys() {
+        replacements.insert(
+            type_name(name),
+            format!("crate::types::{}", type_name(name)),
+        );
+    }
     enums
+}
+
+/// The string values of a string enum schema (`null`, allowed in a nullable enum, is not
+/// one); `None` for any other schema.
+fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
+    let values = schema.get("enum").and_then(Value::as_array)?;
+    let is_string = match schema.get("type") {
+        Some(t) => t.as_str() == Some("string"),
+        None => values.iter().any(Value::is_string),
+    };
+    if !is_string {
+        return None;
+    }
+    Some(
+        values
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+    )
+}
+
+/// Calls `f(context, node)` for every inline schema below `schema` (post-order, not
+/// `schema` itself), where `context` names the position in UpperCamelCase: the property
+/// name, then `Item` for array items and `Value` for map values.
+fn visit_inline_schemas(
+    schema: &mut Value,
+    context: &str,
+    f: &mut dyn FnMut(&str, &mut Value),
+) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let mut visit = |child: &mut Value, context: String| {
+        visit_inline_schemas(child, &context, f);
+        f(&context, child);
+    };
+    if let Some(props) = object.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, prop) in props.iter_mut() {
+            visit(prop, name.to_upper_camel_case());
+        }
+    }
+    if let Some(items) = object.get_mut("items") {
+        visit(items, format!("{context}Item"));
+    }
+    if let Some(values) = object
+        .get_mut("additionalProperties")
+        .filter(|v| v.is_object())
+    {
+        visit(values, format!("{context}Value"));
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(members) = object.get_mut(key).and_then(Value::as_array_mut) {
+            for member in members {
+                visit(member, context.to_string());
+            }
+        }
+    }
+}
+
+/// Makes every use of the given (formerly nullable) components nullable at the use site:
+/// `{$ref}` becomes `{allOf: [{$ref}], nullable: true}`, an `allOf` holding the `$ref`
+/// gets `nullable: true`. Example data is left alone.
+fn mark_uses_nullable(doc: &mut Value, components: &[String]) {
+    fn is_target(v: &Value, targets: &[String]) -> bool {
+        v.get("$ref")
+            .and_then(Value::as_str)
+            .is_some_and(|r| targets.iter().any(|t| t == r))
+    }
+    fn walk(v: &mut Value, targets: &[String]) {
+        match v {
+            Value::Object(o) => {
+                let in_all_of = o
+                    .get("allOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|m| m.iter().any(|m| is_target(m, targets)));
+                let direct = o
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| targets.iter().any(|t| t == r));
+                if in_all_of {
+                    o.insert("nullable".into(), Value::Bool(true));
+                } else if direct {
+                    let reference = o.remove("$ref").expect("checked");
+                    o.insert("allOf".into(), json!([{ "$ref": reference }]));
+                    o.insert("nullable".into(), Value::Bool(true));
+                }
+                for (key, child) in o.iter_mut() {
+                    match key.as_str() {
+                        "example" | "examples" | "default" | "enum" => {}
+                        // Its `$ref` members were handled with the object that holds them.
+                        "allOf" => {
+                            if let Value::Array(members) = child {
+                                for m in members.iter_mut().filter(|m| !is_target(m, targets)) {
+                                    walk(m, targets);
+                                }
+                            }
+                        }
+                        _ => walk(child, targets),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, targets)),
+            _ => {}
+        }
+    }
+    let targets: Vec<String> = components
+        .iter()
+        .map(|c| format!("#/components/schemas/{c}"))
+        .collect();
+    walk(doc, &targets);
 }
 
 fn discriminated_variants(doc: &Value) -> Vec<String> {

@@ -28,12 +28,13 @@ const METHODS: [&str; 8] = [
 ];
 
 /// The vendor extensions this project defines (see spec/README.md).
-pub const KNOWN_EXTENSIONS: [&str; 5] = [
+pub const KNOWN_EXTENSIONS: [&str; 6] = [
     "x-ngrok-secret",
     "x-ngrok-returned-once",
     "x-ngrok-write-only",
     "x-ngrok-id-prefix",
     "x-ngrok-pagination",
+    "x-ngrok-references",
 ];
 
 /// Checks `spec` against every rule of this module.
@@ -479,6 +480,18 @@ impl<'a> Checker<'a> {
             "x-ngrok-id-prefix" => {
                 if value.as_str().is_none_or(str::is_empty) {
                     self.problem(location, format!("`{key}` must be a non-empty string"));
+                }
+            }
+            "x-ngrok-references" => {
+                let target = value.as_str().and_then(|name| {
+                    self.raw
+                        .pointer(&format!("/components/schemas/{}", escape(name)))
+                });
+                if target.and_then(|t| t.get("x-ngrok-id-prefix")).is_none() {
+                    self.problem(
+                        location,
+                        format!("`{key}` must name a component schema that has `x-ngrok-id-prefix`"),
+                    );
                 }
             }
             // Checked with its operation (see `pagination`).

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::model::{Api, Op};
+use crate::model::{Api, Op};
 
 /// Environment variable the curl commands read the API key from (the client's too).
 pub const API_KEY_VAR: &str = "NGROK_AI_API_KEY";

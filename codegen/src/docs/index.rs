@@ -3,7 +3,7 @@
 
 use super::curl::API_KEY_VAR;
 use super::markdown::{cell, code, table, type_link, Page, TYPES_PAGE};
-use super::model::Api;
+use crate::model::Api;
 use super::snippets::SIGNATURE;
 use super::tag_page::TagPage;
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::model::{ref_name, Api};
+use crate::model::{ref_name, Api};
 use super::rust_api::{RustApi, Ty};
 use crate::normalise::type_name;
 

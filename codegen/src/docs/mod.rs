@@ -14,7 +14,6 @@
 mod curl;
 mod index;
 mod markdown;
-mod model;
 mod rust_api;
 mod snippets;
 mod tag_page;
@@ -25,6 +24,7 @@ use std::path::PathBuf;
 use crate::error::{CodegenError, Result};
 use crate::generate::{Layout, Output};
 use crate::load::Spec;
+use crate::model::Api;
 
 pub use markdown::{slug, HEADER};
 pub use snippets::PACKAGE as SNIPPETS_PACKAGE;
@@ -34,29 +34,30 @@ pub const DOCS_DIR: &str = "generated/docs";
 
 /// Generates the docs (and the snippets crate) for `spec`.
 pub fn generate(spec: &Spec) -> Result<Output> {
-    let client = crate::generate::generate(spec)?;
-    generate_from(spec, &client)
+    let api = Api::build(spec)?;
+    let client = crate::generate::generate_with(spec, &api)?;
+    generate_from(spec, &api, &client)
 }
 
-/// Generates the docs for `spec` given the client crate already generated from it.
-pub fn generate_from(spec: &Spec, client: &Output) -> Result<Output> {
-    render(spec, client).map_err(|message| CodegenError::Generate {
+/// Generates the docs for `spec` given its model and the client crate already generated
+/// from it.
+pub fn generate_from(spec: &Spec, api: &Api, client: &Output) -> Result<Output> {
+    render(api, client).map_err(|message| CodegenError::Generate {
         file: spec.path.clone(),
         message: format!("docs: {message}"),
     })
 }
 
-fn render(spec: &Spec, client: &Output) -> std::result::Result<Output, String> {
-    let api = model::Api::read(spec)?;
+fn render(api: &Api, client: &Output) -> std::result::Result<Output, String> {
     let rust = rust_api::RustApi::parse(client, &Layout::client().dir)?;
-    let snippets = snippets::build(&api, &rust)?;
+    let snippets = snippets::build(api, &rust)?;
     let pages = api
         .tags
         .iter()
-        .map(|tag| tag_page::render(&api, &rust, &snippets, tag))
+        .map(|tag| tag_page::render(api, &rust, &snippets, tag))
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    let types = types_page::render(&api, &rust, &pages)?;
-    let index = index::render(&api, &pages);
+    let types = types_page::render(api, &rust, &pages)?;
+    let index = index::render(api, &pages);
 
     let dir = PathBuf::from(DOCS_DIR);
     let mut out = Output {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use super::model::{Api, Op};
+use crate::model::{Api, Op};
 use super::rust_api::{RustApi, Ty};
 use super::DOCS_DIR;
 use crate::generate::{format, HASH_HEADER, RUST_HEADER};

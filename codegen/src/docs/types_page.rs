@@ -9,7 +9,7 @@ use super::markdown::{
     cell, code, constraints, field_table, rust_type_of, table, type_anchor, type_label, type_link,
     Page,
 };
-use super::model::{ref_name, Api};
+use crate::model::{ref_name, Api};
 use super::rust_api::RustApi;
 use super::tag_page::TagPage;
 

@@ -14,12 +14,14 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use heck::ToUpperCamelCase;
 use serde_json::{json, Value};
 
 use super::{format, hand_written, Output, HASH_HEADER, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::json_schema::to_json_schema;
 use crate::load::Spec;
+use crate::model::{Api, Body, Op, Param};
 
 /// Directory of the generated mock crate, relative to the repository root.
 pub const MOCK_DIR: &str = "generated/ngrok-ai-mock";
@@ -41,22 +43,20 @@ fn main() -> std::process::ExitCode {
 }
 ";
 
-const METHODS: [&str; 5] = ["get", "head", "post", "patch", "delete"];
-
 fn mock_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("mock")
 }
 
 /// Adds the mock crate's files to `output` (the client's files).
-pub fn add(mut output: Output, spec: &Spec) -> Result<Output> {
-    let mock = files(spec)?;
+pub fn add(mut output: Output, spec: &Spec, api: &Api) -> Result<Output> {
+    let mock = files(spec, api)?;
     output.files.extend(mock.files);
     output.owned_dirs.extend(mock.owned_dirs);
     Ok(output)
 }
 
 /// Every file of the mock crate.
-pub fn files(spec: &Spec) -> Result<Output> {
+pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
     let dir = PathBuf::from(MOCK_DIR);
     let mut out = Output {
         owned_dirs: vec![dir.clone()],
@@ -79,8 +79,7 @@ pub fn files(spec: &Spec) -> Result<Output> {
 
     out.files
         .insert(dir.join("src/main.rs"), format!("{RUST_HEADER}{MAIN_RS}"));
-    let routes = routes(&spec.raw).map_err(fail)?;
-    let spec_rs = spec_rs(&routes, &id_prefixes(&spec.raw)).map_err(fail)?;
+    let spec_rs = spec_rs(api).map_err(fail)?;
     out.files.insert(dir.join("src/spec.rs"), spec_rs);
     out.files
         .insert(dir.join("src/schemas.json"), schemas_json(&spec.raw));
@@ -133,34 +132,17 @@ fn schemas_json(raw: &Value) -> String {
     text
 }
 
-fn id_prefixes(raw: &Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    if let Some(schemas) = raw
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in schemas {
-            if let Some(prefix) = schema.get("x-ngrok-id-prefix").and_then(Value::as_str) {
-                out.push((name.clone(), prefix.to_owned()));
-            }
-        }
-    }
-    out
+fn id_prefixes(api: &Api) -> Vec<(String, String)> {
+    api.schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let prefix = schema.get("x-ngrok-id-prefix")?.as_str()?;
+            Some((name.to_string(), prefix.to_owned()))
+        })
+        .collect()
 }
 
-/// One route as the generator sees it.
-#[derive(Debug)]
-struct RouteSpec {
-    operation: String,
-    method: String,
-    path: String,
-    success_status: u16,
-    request_body: Option<String>,
-    response_body: Option<String>,
-    query: Vec<QuerySpec>,
-    pagination: Option<(String, String)>,
-}
-
+/// One query parameter as the mock's table states it.
 #[derive(Debug)]
 struct QuerySpec {
     name: String,
@@ -173,119 +155,37 @@ struct QuerySpec {
     default: Option<String>,
 }
 
-fn schema_ref_name(schema: Option<&Value>, here: &str) -> std::result::Result<String, String> {
-    let reference = schema
-        .and_then(|s| s.get("$ref"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("{here}: the mock needs a `$ref` to a component schema"))?;
-    reference
-        .strip_prefix("#/components/schemas/")
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{here}: `{reference}` is not a component schema"))
-}
-
-fn resolve<'a>(raw: &'a Value, value: &'a Value) -> std::result::Result<&'a Value, String> {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .ok_or_else(|| format!("external reference `{reference}`"))?;
-            raw.pointer(pointer)
-                .ok_or_else(|| format!("dangling reference `{reference}`"))
-        }
-        None => Ok(value),
+/// A body the mock validates must be a component schema: its validator points a `$ref`
+/// into `schemas.json`.
+fn component(body: Option<&Body>, op: &Op, what: &str) -> std::result::Result<Option<String>, String> {
+    match body {
+        None => Ok(None),
+        Some(body) => body.schema_name.map(|n| Some(n.to_owned())).ok_or_else(|| {
+            format!(
+                "at {}: the mock needs the {what} of {} to be a `$ref` to a component schema",
+                op.pointer, op.id
+            )
+        }),
     }
 }
 
-fn routes(raw: &Value) -> std::result::Result<Vec<RouteSpec>, String> {
-    let paths = raw
-        .get("paths")
-        .and_then(Value::as_object)
-        .ok_or("the spec has no `paths`")?;
-    let mut out = Vec::new();
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let here = format!("{} {path}", method.to_uppercase());
-            let operation = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("{here}: no operationId"))?
-                .to_owned();
-            let responses = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .ok_or_else(|| format!("{here}: no responses"))?;
-            let (status, response) = responses
-                .iter()
-                .find(|(code, _)| code.starts_with('2'))
-                .ok_or_else(|| format!("{here}: no success response"))?;
-            let success_status: u16 = status
-                .parse()
-                .map_err(|_| format!("{here}: bad status `{status}`"))?;
-            let response = resolve(raw, response)?;
-            let response_body = match response.pointer("/content/application~1json/schema") {
-                Some(schema) => Some(schema_ref_name(Some(schema), &here)?),
-                None => None,
-            };
-            let request_body = match op.get("requestBody") {
-                Some(body) => {
-                    let body = resolve(raw, body)?;
-                    Some(schema_ref_name(
-                        body.pointer("/content/application~1json/schema"),
-                        &format!("{here} request body"),
-                    )?)
-                }
-                None => None,
-            };
-            let mut query = Vec::new();
-            let parameters = op.get("parameters").and_then(Value::as_array);
-            for parameter in parameters.into_iter().flatten() {
-                let parameter = resolve(raw, parameter)?;
-                if parameter.get("in").and_then(Value::as_str) != Some("query") {
-                    continue;
-                }
-                query.push(query_spec(parameter, &here)?);
-            }
-            let pagination = op.get("x-ngrok-pagination").map(|p| {
-                let field = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-                (field("style"), field("items"))
-            });
-            out.push(RouteSpec {
-                operation,
-                method: method.to_owned(),
-                path: path.clone(),
-                success_status,
-                request_body,
-                response_body,
-                query,
-                pagination,
-            });
-        }
-    }
-    Ok(out)
-}
-
-fn query_spec(parameter: &Value, here: &str) -> std::result::Result<QuerySpec, String> {
-    let name = parameter
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("{here}: a parameter has no name"))?
-        .to_owned();
-    let schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
+fn query_spec(param: &Param, op: &Op) -> std::result::Result<QuerySpec, String> {
+    let name = param.name.to_owned();
+    let schema = param.schema;
     let ty = match schema.get("type").and_then(Value::as_str) {
         Some("string") => "String",
         Some("integer") => "Integer",
         Some("boolean") => "Boolean",
         other => {
             return Err(format!(
-                "{here}: query parameter `{name}` has type {other:?}"
+                "at {}: query parameter `{name}` of {} has type {other:?}; the mock serves string, integer and boolean parameters",
+                op.pointer, op.id
             ))
         }
     };
     let text = |k: &str| schema.get(k).and_then(Value::as_str).map(str::to_owned);
     Ok(QuerySpec {
-        required: parameter.get("required").and_then(Value::as_bool) == Some(true),
+        required: param.required,
         ty: ty.to_owned(),
         format: text("format"),
         minimum: schema.get("minimum").and_then(Value::as_i64),
@@ -326,31 +226,23 @@ fn opt_num(n: Option<i64>) -> String {
     }
 }
 
-fn spec_rs(
-    routes: &[RouteSpec],
-    prefixes: &[(String, String)],
-) -> std::result::Result<String, String> {
+fn spec_rs(api: &Api) -> std::result::Result<String, String> {
     let mut src = String::new();
     src.push_str(
-        "use crate::route::{Method, PageStyle, Pagination, ParamType, QueryParam, Route};\n",
+        "use crate::route::{Field, FieldRole, Method, PageStyle, Pagination, ParamType, QueryParam, Resource, Route};\n",
     );
+    operation_enum(&mut src, api);
     let _ = writeln!(
         src,
         "/// Every operation of the spec ({} in all), in spec order.",
-        routes.len()
+        api.operations.len()
     );
     src.push_str("pub(crate) static ROUTES: &[Route] = &[\n");
-    for r in routes {
-        let method = match r.method.as_str() {
-            "get" => "Get",
-            "head" => "Head",
-            "post" => "Post",
-            "patch" => "Patch",
-            "delete" => "Delete",
-            other => return Err(format!("unsupported method {other}")),
-        };
+    for op in &api.operations {
+        let method = op.method.to_upper_camel_case();
         let mut query = String::new();
-        for q in &r.query {
+        for param in op.params.iter().filter(|p| p.location == "query") {
+            let q = query_spec(param, op)?;
             let enums: Vec<String> = q.enum_values.iter().map(|e| lit(e)).collect();
             let _ = write!(
                 query,
@@ -365,35 +257,37 @@ fn spec_rs(
                 opt_lit(&q.default),
             );
         }
-        let pagination = match &r.pagination {
-            Some((style, items)) => {
-                let style = match style.as_str() {
-                    "beforeId" => "BeforeId",
-                    "cursor" => "Cursor",
-                    other => return Err(format!("{}: pagination style {other}", r.operation)),
-                };
-                format!(
-                    "Some(Pagination {{ style: PageStyle::{style}, items: {} }})",
-                    lit(items)
-                )
-            }
+        let pagination = match &op.pagination {
+            Some(p) => format!(
+                "Some(Pagination {{ style: PageStyle::{}, items: {} }})",
+                p.style.to_upper_camel_case(),
+                lit(p.items)
+            ),
             None => "None".into(),
         };
+        let example = op
+            .response
+            .as_ref()
+            .and_then(|r| r.example)
+            .map(|e| serde_json::to_string(e).unwrap_or_default());
         let _ = writeln!(
             src,
-            "Route {{ operation: {}, method: Method::{method}, path: {}, success_status: {}, request_body: {}, response_body: {}, query: &[{query}], pagination: {pagination} }},",
-            lit(&r.operation),
-            lit(&r.path),
-            r.success_status,
-            opt_lit(&r.request_body),
-            opt_lit(&r.response_body),
+            "Route {{ op: Operation::{}, operation: {}, method: Method::{method}, path: {}, success_status: {}, request_body: {}, response_body: {}, query: &[{query}], pagination: {pagination}, example: {} }},",
+            op.variant,
+            lit(op.id),
+            lit(op.path),
+            op.status,
+            opt_lit(&component(op.body.as_ref(), op, "request body")?),
+            opt_lit(&component(op.response.as_ref(), op, "response body")?),
+            opt_lit(&example),
         );
     }
     src.push_str("];\n");
+    resources(&mut src, api);
     src.push_str("/// `x-ngrok-id-prefix` of each resource schema: (schema, prefix).\n");
     src.push_str("pub(crate) static ID_PREFIXES: &[(&str, &str)] = &[\n");
-    for (schema, prefix) in prefixes {
-        let _ = writeln!(src, "({}, {}),", lit(schema), lit(prefix));
+    for (schema, prefix) in id_prefixes(api) {
+        let _ = writeln!(src, "({}, {}),", lit(&schema), lit(&prefix));
     }
     src.push_str("];\n");
     src.push_str(
@@ -403,4 +297,90 @@ fn spec_rs(
     let file: syn::File =
         syn::parse_str(&src).map_err(|e| format!("generated spec.rs does not parse: {e}"))?;
     Ok(format!("{RUST_HEADER}{}", format(&file)))
+}
+
+/// `pub enum Operation`: hooks match on it, so a removed operation is a compile error
+/// where a hook handles it, and a typo cannot silently never match.
+fn operation_enum(src: &mut String, api: &Api) {
+    src.push_str("/// Every operation of the API.\n");
+    src.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\npub enum Operation {\n");
+    for op in &api.operations {
+        let _ = writeln!(
+            src,
+            "/// `{} {}` ({}): {}\n{},",
+            op.method.to_uppercase(),
+            op.path,
+            op.id,
+            doc_line(op.summary),
+            op.variant
+        );
+    }
+    src.push_str("}\n");
+    src.push_str("impl Operation {\n/// The spec's operationId.\npub fn spec_id(self) -> &'static str {\nmatch self {\n");
+    for op in &api.operations {
+        let _ = writeln!(src, "Operation::{} => {},", op.variant, lit(op.id));
+    }
+    src.push_str("}\n}\n}\n");
+}
+
+fn doc_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `RESOURCES`: what the model recognised from the spec's conventions.
+fn resources(src: &mut String, api: &Api) {
+    let variant = |id: Option<&str>| match id.and_then(|id| api.operation(id)) {
+        Some(op) => format!("Some(Operation::{})", op.variant),
+        None => "None".into(),
+    };
+    let _ = writeln!(
+        src,
+        "/// Resources recognised from the spec's conventions ({} in all).",
+        api.resources.len()
+    );
+    src.push_str("pub(crate) static RESOURCES: &[Resource] = &[\n");
+    for r in &api.resources {
+        let mut fields = String::new();
+        for f in &r.fields {
+            let role = match f.role {
+                Some(role) => format!("Some(FieldRole::{})", role.name()),
+                None => "None".into(),
+            };
+            let example = f.example.map(|e| serde_json::to_string(e).unwrap_or_default());
+            let _ = write!(
+                fields,
+                "Field {{ name: {}, in_response: {}, required: {}, nullable: {}, in_create: {}, in_update: {}, role: {role}, secret: {}, returned_once: {}, write_only: {}, references: {}, example: {} }},",
+                lit(f.name),
+                f.in_response,
+                f.required,
+                f.nullable,
+                f.in_create,
+                f.in_update,
+                f.secret,
+                f.returned_once,
+                f.write_only,
+                opt_lit(&f.references.map(str::to_owned)),
+                opt_lit(&example),
+            );
+        }
+        let _ = writeln!(
+            src,
+            "Resource {{ schema: {}, id_prefix: {}, collection_path: {}, item_path: {}, items: {}, list: {}, head_list: {}, create: {}, get: {}, head: {}, update: {}, delete: {}, create_body: {}, update_body: {}, fields: &[{fields}] }},",
+            lit(r.schema),
+            lit(r.id_prefix),
+            lit(r.collection_path),
+            lit(r.item_path),
+            opt_lit(&r.items.map(str::to_owned)),
+            variant(r.list),
+            variant(r.head_list),
+            variant(r.create),
+            variant(r.get),
+            variant(r.head),
+            variant(r.update),
+            variant(r.delete),
+            opt_lit(&r.create_body.map(str::to_owned)),
+            opt_lit(&r.update_body.map(str::to_owned)),
+        );
+    }
+    src.push_str("];\n");
 }

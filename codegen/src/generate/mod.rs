@@ -21,6 +21,7 @@ use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
+use crate::model::Api;
 use crate::normalise::{normalise, Plan};
 
 /// Every generated file: path relative to the repository root → contents.
@@ -43,7 +44,12 @@ pub use client_crate::Layout;
 /// Generates the client crate in memory (the mock and docs are added by
 /// [`crate::generate_all`]).
 pub fn generate(spec: &Spec) -> Result<Output> {
-    let plan = normalise(spec)?;
+    generate_with(spec, &Api::build(spec)?)
+}
+
+/// [`generate`], given the spec's model.
+pub fn generate_with(spec: &Spec, api: &Api) -> Result<Output> {
+    let plan = normalise(spec, api)?;
     let mut output =
         client_crate::files(spec, &plan, generate_api(spec, &plan)?, &Layout::client())?;
     let expectations = httpmock_crate::files(spec, &plan)?;
@@ -54,7 +60,7 @@ pub fn generate(spec: &Spec) -> Result<Output> {
 
 /// Generates one client crate laid out as `layout` says.
 pub fn generate_crate(spec: &Spec, layout: &Layout) -> Result<Output> {
-    let plan = normalise(spec)?;
+    let plan = normalise(spec, &Api::build(spec)?)?;
     client_crate::files(spec, &plan, generate_api(spec, &plan)?, layout)
 }
 

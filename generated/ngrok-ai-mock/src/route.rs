@@ -15,6 +15,12 @@ pub enum Method {
     Patch,
     /// `DELETE`
     Delete,
+    /// `PUT`
+    Put,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
 }
 
 impl Method {
@@ -26,6 +32,9 @@ impl Method {
             Method::Post => "POST",
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
+            Method::Put => "PUT",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
         }
     }
 }
@@ -83,6 +92,9 @@ pub struct Pagination {
 /// One operation of the API.
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
+    /// The operation as a generated enum (hooks match on it, so a removed operation is a
+    /// compile error in the hook rather than a silently dead string).
+    pub op: Operation,
     /// The spec's operationId, e.g. `GetAIGatewayAccessKey`.
     pub operation: &'static str,
     /// HTTP method.
@@ -99,7 +111,148 @@ pub struct Route {
     pub query: &'static [QueryParam],
     /// How the operation pages, for list operations.
     pub pagination: Option<Pagination>,
+    /// The success response's example (JSON text): what an operation with neither a
+    /// resource convention nor a hook answers.
+    pub example: Option<&'static str>,
 }
+
+/// What the generic store fills in for a server-managed field (recognised by name and
+/// type in the response schema, see spec/README.md "Conventions").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRole {
+    /// `id`: a fresh ID with the resource's `x-ngrok-id-prefix`.
+    Id,
+    /// `uri`: the base URL plus the item path.
+    Uri,
+    /// `createdAt` (date-time): the creation time.
+    CreatedAt,
+    /// `updatedAt` (date-time): the time of the last create or update.
+    UpdatedAt,
+    /// `createdBy` (a `Ref`): the API key that created it.
+    CreatedBy,
+    /// `lastUpdatedBy` (a `Ref`): the API key that last changed it.
+    LastUpdatedBy,
+}
+
+/// One property of a resource: the union of its response schema's properties and its
+/// create and update bodies' properties.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// JSON name, e.g. `description`.
+    pub name: &'static str,
+    /// A property of the response schema (otherwise only the request bodies have it).
+    pub in_response: bool,
+    /// `required` in the response schema.
+    pub required: bool,
+    /// `nullable` in the response schema: PATCH `null` stores `null` instead of
+    /// removing the field.
+    pub nullable: bool,
+    /// A property of the create body.
+    pub in_create: bool,
+    /// A property of the update body.
+    pub in_update: bool,
+    /// Filled by the store, when the name and type say which role it plays.
+    pub role: Option<FieldRole>,
+    /// `x-ngrok-secret`: never logged, redacted wherever the mock reports it.
+    pub secret: bool,
+    /// `x-ngrok-returned-once`: minted on create and present only in the create response.
+    pub returned_once: bool,
+    /// `x-ngrok-write-only`: stored (hooks may read it) but never rendered.
+    pub write_only: bool,
+    /// `x-ngrok-references`: the resource schema whose `id` this field holds. Create and
+    /// update answer 400 when no such resource exists; deleting the referenced resource
+    /// answers 409 while this field names it.
+    pub references: Option<&'static str>,
+    /// The property's example (JSON text), used for a required server-managed field the
+    /// store has no role for.
+    pub example: Option<&'static str>,
+}
+
+/// A resource recognised from the spec's conventions: a collection path with a paged
+/// list and/or create, an item path `{collection}/{id}` with get / update / delete /
+/// head, all answering the same schema, which carries an `x-ngrok-id-prefix`.
+#[derive(Debug, Clone, Copy)]
+pub struct Resource {
+    /// The item schema, e.g. `AIGatewayAccessKey`.
+    pub schema: &'static str,
+    /// `x-ngrok-id-prefix`, e.g. `aigk_`.
+    pub id_prefix: &'static str,
+    /// Collection path, e.g. `/access-keys`.
+    pub collection_path: &'static str,
+    /// Item path, e.g. `/access-keys/{id}`.
+    pub item_path: &'static str,
+    /// Array property of the list response holding the items.
+    pub items: Option<&'static str>,
+    /// The list operation (GET on the collection).
+    pub list: Option<Operation>,
+    /// HEAD on the collection.
+    pub head_list: Option<Operation>,
+    /// POST on the collection.
+    pub create: Option<Operation>,
+    /// GET on the item.
+    pub get: Option<Operation>,
+    /// HEAD on the item.
+    pub head: Option<Operation>,
+    /// PATCH on the item.
+    pub update: Option<Operation>,
+    /// DELETE on the item.
+    pub delete: Option<Operation>,
+    /// Component schema of the create body.
+    pub create_body: Option<&'static str>,
+    /// Component schema of the update body.
+    pub update_body: Option<&'static str>,
+    /// Every property, response schema first, in spec order.
+    pub fields: &'static [Field],
+}
+
+/// What a route does to a resource, when it belongs to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// List (GET collection).
+    List,
+    /// HEAD collection.
+    HeadList,
+    /// Create (POST collection).
+    Create,
+    /// Read (GET item).
+    Get,
+    /// HEAD item.
+    Head,
+    /// PATCH item.
+    Update,
+    /// DELETE item.
+    Delete,
+}
+
+/// Every resource the spec's conventions describe.
+pub fn resources() -> &'static [Resource] {
+    crate::spec::RESOURCES
+}
+
+/// The resource schema named `schema`.
+pub fn resource(schema: &str) -> Option<&'static Resource> {
+    resources().iter().find(|r| r.schema == schema)
+}
+
+/// The resource an operation acts on, and how.
+pub fn resource_of(op: Operation) -> Option<(&'static Resource, Action)> {
+    resources().iter().find_map(|r| {
+        let action = [
+            (r.list, Action::List),
+            (r.head_list, Action::HeadList),
+            (r.create, Action::Create),
+            (r.get, Action::Get),
+            (r.head, Action::Head),
+            (r.update, Action::Update),
+            (r.delete, Action::Delete),
+        ]
+        .into_iter()
+        .find_map(|(o, a)| (o == Some(op)).then_some(a))?;
+        Some((r, action))
+    })
+}
+
+pub use crate::spec::Operation;
 
 /// Every operation of the spec, in spec order.
 pub fn routes() -> &'static [Route] {

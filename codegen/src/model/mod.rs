@@ -1,22 +1,30 @@
-//! What the docs need from the spec, read once from [`Spec::raw`] in document order:
-//! tags, operations (with their parameters, bodies and responses resolved), component
-//! schemas, and the few top-level facts (server, security).
+//! The API model: the spec read once, after validation, into what every emitter needs —
+//! the client's post-processing and rustdoc, the Markdown docs and snippets, the mock's
+//! route and resource tables, the httpmock crate and the contract tests.
+//!
+//! It holds tags, operations (parameters, bodies and responses resolved; Rust names;
+//! success status; pagination: style, items key, item schema, how the next page is
+//! found), component schemas, and the resources the spec's conventions describe
+//! ([`resource`]). Everything borrows from [`Spec::raw`], in document order. A construct
+//! the emitters cannot represent is an error naming its JSON pointer, never skipped.
+
+mod resource;
 
 use std::collections::BTreeSet;
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
+use crate::error::{CodegenError, Problem, Result};
 use crate::load::Spec;
-use crate::normalise::rust_operation_id;
+use crate::pointer::{self, METHODS};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub use resource::{Field, FieldRole, Resource};
 
 /// The prefix every tag of this API carries; page names and titles drop it.
 const TAG_PREFIX: &str = "AI Gateway ";
 
+/// The whole API, as every emitter sees it.
 pub struct Api<'a> {
     pub raw: &'a Value,
     pub title: &'a str,
@@ -31,6 +39,8 @@ pub struct Api<'a> {
     /// Query parameters that select a page (`beforeId`, `cursor`): examples leave them to
     /// `stream()` / `nextPageUri`.
     pub pagination_params: BTreeSet<String>,
+    /// Resources recognised from the spec's conventions, in order of their item schema.
+    pub resources: Vec<Resource<'a>>,
 }
 
 pub struct Tag<'a> {
@@ -42,8 +52,15 @@ pub struct Tag<'a> {
     pub slug: String,
 }
 
+/// One operation.
 pub struct Op<'a> {
+    /// operationId as the spec has it (errors, tracing, docs, the mock's journal).
     pub id: &'a str,
+    /// operationId as the generated code knows it: the product prefix dropped
+    /// ([`rust_operation_id`]); progenitor derives method and builder names from it.
+    pub rust_id: String,
+    /// JSON pointer of the operation, e.g. `/paths/~1access-keys/get`.
+    pub pointer: String,
     /// Lower case, as in the spec (`get`, `head`, ...).
     pub method: &'a str,
     pub path: &'a str,
@@ -52,7 +69,10 @@ pub struct Op<'a> {
     pub description: &'a str,
     pub params: Vec<Param<'a>>,
     pub body: Option<Body<'a>>,
+    /// The one 2xx status the spec declares, as written.
     pub success_status: String,
+    /// The same, as a number.
+    pub status: u16,
     pub success_description: &'a str,
     /// The success response's JSON body, if it has one.
     pub response: Option<Body<'a>>,
@@ -61,6 +81,8 @@ pub struct Op<'a> {
     pub pagination: Option<Pagination<'a>>,
     /// Name of the generated client's method, e.g. `list_access_keys`.
     pub rust_method: String,
+    /// Name of the operation as a Rust enum variant, e.g. `ListAccessKeys`.
+    pub variant: String,
 }
 
 pub struct Param<'a> {
@@ -72,6 +94,7 @@ pub struct Param<'a> {
     pub example: Option<&'a Value>,
 }
 
+/// A JSON request or response body.
 pub struct Body<'a> {
     /// Component name when the schema is a `$ref`.
     pub schema_name: Option<&'a str>,
@@ -80,44 +103,43 @@ pub struct Body<'a> {
     pub required: bool,
 }
 
+/// How a list operation pages (`x-ngrok-pagination`).
 pub struct Pagination<'a> {
+    /// `beforeId` or `cursor`; also the query parameter that selects the next page.
     pub style: &'a str,
+    /// Array property of the response that holds the items.
     pub items: &'a str,
+    /// Property of the response that links the next page (`nextPageUri`).
     pub next: &'a str,
+    /// Component schema of the whole page.
+    pub list_schema: &'a str,
+    /// Component schema of one item.
+    pub item_schema: &'a str,
 }
+
+/// The pagination styles the runtime and the mock implement.
+pub const PAGE_STYLES: [&str; 2] = ["beforeId", "cursor"];
 
 fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 
 /// Follows local `$ref`s (bounded, so a cycle cannot hang the generator).
-pub fn resolve<'a>(raw: &'a Value, mut v: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
-            return v;
-        };
-        match r.strip_prefix('#').and_then(|p| raw.pointer(p)) {
-            Some(target) => v = target,
-            None => return v,
-        }
-    }
-    v
+pub fn resolve<'a>(raw: &'a Value, v: &'a Value) -> &'a Value {
+    pointer::deref(raw, v)
 }
 
-/// The component a schema names: a bare `$ref`, or `allOf: [$ref]` (how a property gets its
-/// own description or `nullable`).
-pub fn ref_name(schema: &Value) -> Option<&str> {
-    let r = schema.get("$ref").and_then(Value::as_str).or_else(|| {
-        match schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-        {
-            Some([only]) => only.get("$ref").and_then(Value::as_str),
-            _ => None,
-        }
-    })?;
-    r.strip_prefix("#/components/schemas/")
+pub use crate::pointer::schema_name as ref_name;
+
+/// `ListAIGatewayAccessKeys` → `ListAccessKeys`: the product prefix repeats in every
+/// name and makes methods like `list_ai_gateway_access_keys`; the gateway config keeps
+/// "Gateway" so `get_gateway_config` still says what it reads.
+pub fn rust_operation_id(spec_id: &str) -> String {
+    if spec_id.contains("AIGatewayConfig") {
+        spec_id.replacen("AIGatewayConfig", "GatewayConfig", 1)
+    } else {
+        spec_id.replacen("AIGateway", "", 1)
+    }
 }
 
 /// `AI Gateway Access Keys` → (`Access Keys`, `access-keys`).
@@ -141,13 +163,31 @@ pub fn rust_method(operation_id: &str) -> String {
 }
 
 impl<'a> Api<'a> {
-    pub fn read(spec: &'a Spec) -> Result<Self, String> {
+    /// Builds the model of a validated spec.
+    ///
+    /// # Errors
+    /// [`CodegenError::Invalid`] listing every construct the emitters cannot represent,
+    /// each at its JSON pointer.
+    pub fn build(spec: &'a Spec) -> Result<Self> {
+        Self::read(spec).map_err(|problems| CodegenError::Invalid {
+            file: spec.path.clone(),
+            problems,
+        })
+    }
+
+    fn read(spec: &'a Spec) -> std::result::Result<Self, Vec<Problem>> {
+        let one = |location: &str, message: String| {
+            vec![Problem {
+                location: location.to_string(),
+                message,
+            }]
+        };
         let raw = &spec.raw;
         let info = raw.get("info").unwrap_or(&Value::Null);
         let base_url = raw
             .pointer("/servers/0/url")
             .and_then(Value::as_str)
-            .ok_or("the spec declares no server URL")?;
+            .ok_or_else(|| one("/servers", "the spec declares no server URL".into()))?;
         let security = raw
             .pointer("/components/securitySchemes")
             .and_then(Value::as_object)
@@ -171,13 +211,17 @@ impl<'a> Api<'a> {
                 }
             })
             .collect::<Vec<_>>();
+        let mut problems = Vec::new();
         let mut slugs = BTreeSet::new();
-        for tag in &tags {
+        for (i, tag) in tags.iter().enumerate() {
             if tag.slug.is_empty() || !slugs.insert(tag.slug.as_str()) {
-                return Err(format!(
-                    "tag `{}` gives the page name `{}`, which is empty or taken",
-                    tag.name, tag.slug
-                ));
+                problems.push(Problem {
+                    location: format!("/tags/{i}/name"),
+                    message: format!(
+                        "tag `{}` gives the page name `{}`, which is empty or taken",
+                        tag.name, tag.slug
+                    ),
+                });
             }
         }
         let mut operations = Vec::new();
@@ -192,12 +236,30 @@ impl<'a> Api<'a> {
                 if !METHODS.contains(&method.as_str()) {
                     continue;
                 }
-                operations.push(read_operation(raw, path, method, op, shared)?);
+                match read_operation(raw, path, method, op, shared) {
+                    Ok(op) => operations.push(op),
+                    Err(problem) => problems.push(problem),
+                }
             }
         }
         for op in &operations {
             if !tags.iter().any(|t| t.name == op.tag) {
-                return Err(format!("{} has the undeclared tag `{}`", op.id, op.tag));
+                problems.push(Problem {
+                    location: format!("{}/tags/0", op.pointer),
+                    message: format!("{} has the undeclared tag `{}`", op.id, op.tag),
+                });
+            }
+        }
+        let mut variants = BTreeSet::new();
+        for op in &operations {
+            if !variants.insert(op.variant.as_str()) {
+                problems.push(Problem {
+                    location: format!("{}/operationId", op.pointer),
+                    message: format!(
+                        "`{}` gives the Rust name `{}`, which another operation already has",
+                        op.id, op.variant
+                    ),
+                });
             }
         }
         let schemas = raw
@@ -214,6 +276,10 @@ impl<'a> Api<'a> {
             .collect();
         // The HEAD forms of the lists take `beforeId` too, without the extension.
         pagination_params.insert("beforeId".into());
+        let resources = resource::recognise(raw, &operations);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         Ok(Api {
             raw,
             title: str_at(info, "title"),
@@ -224,7 +290,18 @@ impl<'a> Api<'a> {
             operations,
             schemas,
             pagination_params,
+            resources,
         })
+    }
+
+    /// The operation with this (spec) operationId.
+    pub fn operation(&self, id: &str) -> Option<&Op<'a>> {
+        self.operations.iter().find(|o| o.id == id)
+    }
+
+    /// The component schema `name`.
+    pub fn schema(&self, name: &str) -> Option<&'a Value> {
+        self.schemas.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
     }
 
     pub fn resolve(&self, v: &'a Value) -> &'a Value {
@@ -247,15 +324,17 @@ fn read_operation<'a>(
     method: &'a str,
     op: &'a Value,
     shared: Option<&'a Value>,
-) -> Result<Op<'a>, String> {
+) -> std::result::Result<Op<'a>, Problem> {
+    let at = pointer::operation(path, method);
+    let problem = |location: String, message: String| Problem { location, message };
     let id = op
         .get("operationId")
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+        .ok_or_else(|| problem(at.clone(), format!("{method} {path} has no operationId")))?;
     let tag = op
         .pointer("/tags/0")
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("{id} has no tag"))?;
+        .ok_or_else(|| problem(format!("{at}/tags"), format!("{id} has no tag")))?;
     let mut params: Vec<Param<'a>> = Vec::new();
     for p in shared
         .and_then(Value::as_array)
@@ -283,21 +362,46 @@ fn read_operation<'a>(
             example: p.get("example").or_else(|| schema.get("example")),
         });
     }
-    let body = op.get("requestBody").map(|b| {
-        let b = resolve(raw, b);
-        let mut body = media_body(raw, b);
-        body.required = b.get("required").and_then(Value::as_bool) == Some(true);
-        body
-    });
+    let body = match op.get("requestBody") {
+        Some(b) => {
+            let b = resolve(raw, b);
+            only_json(b, &format!("{at}/requestBody"), id)?;
+            let mut body = media_body(raw, b);
+            body.required = b.get("required").and_then(Value::as_bool) == Some(true);
+            Some(body)
+        }
+        None => None,
+    };
     let responses = op
         .get("responses")
         .and_then(Value::as_object)
-        .ok_or_else(|| format!("{id} has no responses"))?;
-    let (success_status, success) = responses
+        .ok_or_else(|| problem(format!("{at}/responses"), format!("{id} has no responses")))?;
+    let successes: Vec<_> = responses
         .iter()
-        .find(|(s, _)| s.starts_with('2'))
-        .ok_or_else(|| format!("{id} has no 2xx response"))?;
+        .filter(|(s, _)| s.starts_with('2'))
+        .collect();
+    let [(success_status, success)] = successes[..] else {
+        return Err(problem(
+            format!("{at}/responses"),
+            format!(
+                "{id}: expected exactly one 2xx response, found {:?}",
+                successes.iter().map(|(s, _)| s).collect::<Vec<_>>()
+            ),
+        ));
+    };
+    let status: u16 = success_status
+        .parse()
+        .ok()
+        .filter(|s| (200..300).contains(s))
+        .ok_or_else(|| {
+            problem(
+                format!("{at}/responses/{}", pointer::escape(success_status)),
+                format!("{id}: the success status must be a number, not `{success_status}`"),
+            )
+        })?;
     let success = resolve(raw, success);
+    let success_at = format!("{at}/responses/{success_status}");
+    only_json(success, &success_at, id)?;
     let response = success
         .pointer("/content/application~1json")
         .map(|_| media_body(raw, success));
@@ -306,13 +410,16 @@ fn read_operation<'a>(
         .filter(|(s, _)| !s.starts_with('2') && s.as_str() != "default")
         .map(|(s, r)| (s.as_str(), str_at(resolve(raw, r), "description")))
         .collect();
-    let pagination = op.get("x-ngrok-pagination").map(|p| Pagination {
-        style: str_at(p, "style"),
-        items: str_at(p, "items"),
-        next: str_at(p, "next"),
-    });
+    let pagination = match op.get("x-ngrok-pagination") {
+        Some(p) => Some(pagination(raw, p, response.as_ref(), &at, id)?),
+        None => None,
+    };
+    let rust_id = rust_operation_id(id);
     Ok(Op {
         id,
+        variant: rust_id.to_upper_camel_case(),
+        rust_id,
+        pointer: at,
         method,
         path,
         tag,
@@ -321,12 +428,70 @@ fn read_operation<'a>(
         params,
         body,
         success_status: success_status.clone(),
+        status,
         success_description: str_at(success, "description"),
         response,
         declared_errors,
         pagination,
         rust_method: rust_method(id),
     })
+}
+
+/// Reads `x-ngrok-pagination` (validation has checked its keys) and finds the item schema
+/// through the list schema.
+fn pagination<'a>(
+    raw: &'a Value,
+    p: &'a Value,
+    response: Option<&Body<'a>>,
+    at: &str,
+    id: &str,
+) -> std::result::Result<Pagination<'a>, Problem> {
+    let here = format!("{at}/x-ngrok-pagination");
+    let fail = |message: String| Problem {
+        location: here.clone(),
+        message: format!("{id}: {message}"),
+    };
+    let style = str_at(p, "style");
+    if !PAGE_STYLES.contains(&style) {
+        return Err(fail(format!(
+            "unknown style `{style}`; known: {}",
+            PAGE_STYLES.join(", ")
+        )));
+    }
+    let items = str_at(p, "items");
+    let list_schema = response
+        .and_then(|r| r.schema_name)
+        .ok_or_else(|| fail("the success response is not a $ref to a list schema".into()))?;
+    let list = resolve(raw, response.map_or(&Value::Null, |r| r.schema));
+    let item_schema = list
+        .pointer(&format!("/properties/{}/items", pointer::escape(items)))
+        .and_then(ref_name)
+        .ok_or_else(|| fail(format!("`{items}` is not an array of $ref items in {list_schema}")))?;
+    Ok(Pagination {
+        style,
+        items,
+        next: str_at(p, "next"),
+        list_schema,
+        item_schema,
+    })
+}
+
+/// The generator speaks JSON only: a body or response offering another media type (even
+/// beside `application/json`) is refused here, naming the operation, rather than left to
+/// panic inside progenitor.
+fn only_json(holder: &Value, at: &str, id: &str) -> std::result::Result<(), Problem> {
+    let Some(content) = holder.get("content").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    match content.keys().find(|k| k.as_str() != "application/json") {
+        Some(other) => Err(Problem {
+            location: format!("{at}/content/{}", pointer::escape(other)),
+            message: format!(
+                "{id}: media type `{other}` is not supported; bodies are `application/json` only"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The `application/json` body of a request body or response object.
