@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use ngrok_ai_codegen::json_schema::{self, to_json_schema};
 use ngrok_ai_codegen::load::{load_spec, parse_spec, Spec};
+use ngrok_ai_codegen::model::Api;
 use ngrok_ai_codegen::validate::validate;
 use ngrok_ai_codegen::{CodegenError, Problem};
 use serde_json::json;
@@ -109,13 +110,33 @@ fn real_spec_loads_and_validates() {
     if let Err(err) = validate(&spec) {
         panic!("{err}");
     }
-    assert_eq!(spec.openapi.operations().count(), 44, "operations");
-    let schemas = spec
+    // The model reads every operation openapiv3 sees, under its own id, and recognises a
+    // resource for every collection the spec pages and creates the same schema on.
+    let api = Api::build(&spec).unwrap_or_else(|err| panic!("{err}"));
+    let ids: Vec<&str> = api.operations.iter().map(|op| op.id).collect();
+    let typed: Vec<&str> = spec
         .openapi
-        .components
-        .as_ref()
-        .map_or(0, |c| c.schemas.len());
-    assert_eq!(schemas, 52, "component schemas");
+        .operations()
+        .filter_map(|(_, _, op)| op.operation_id.as_deref())
+        .collect();
+    assert_eq!(ids, typed, "the model's operations, in spec order");
+    for op in &api.operations {
+        let (Some(list), Some(create)) = (&op.pagination, api.operation_at(op.path, "post")) else {
+            continue;
+        };
+        let answers = create.response.as_ref().and_then(|r| r.schema_name);
+        let prefixed = api
+            .schema(list.item_schema)
+            .is_some_and(|s| s.get("x-ngrok-id-prefix").is_some());
+        if answers == Some(list.item_schema) && prefixed {
+            assert!(
+                api.resources.iter().any(|r| r.schema == list.item_schema),
+                "{} pages and creates {} but no resource was recognised",
+                op.id,
+                list.item_schema
+            );
+        }
+    }
 }
 
 #[test]

@@ -94,6 +94,9 @@ fn regen(root: &Path) -> Result<ExitCode, String> {
         report.removed.len(),
         report.unchanged
     );
+    for note in &output.notes {
+        println!("note: {note}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,11 +12,12 @@ use progenitor_impl::Generator;
 use super::{format, guarded, settings, Output, HASH_HEADER, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
+use crate::model::Api;
 use crate::normalise::Plan;
 
 const DIR: &str = "generated/ngrok-ai-httpmock";
 
-pub fn files(spec: &Spec, plan: &Plan) -> Result<Output> {
+pub fn files(spec: &Spec, api: &Api, plan: &Plan) -> Result<Output> {
     // The client drops error responses so it can decode them itself; an expectation mock
     // must be able to script them, so they come back here as 4XX/5XX `Error` bodies.
     let mut openapi = plan.openapi.clone();
@@ -54,7 +55,7 @@ pub fn files(spec: &Spec, plan: &Plan) -> Result<Output> {
     };
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("progenitor httpmock output does not parse: {e}")))?;
-    super::rustdoc::document_httpmock(&mut file, spec, plan).map_err(fail)?;
+    super::rustdoc::document_httpmock(&mut file, api, plan).map_err(fail)?;
     let dir = PathBuf::from(DIR);
     let mut out = Output {
         owned_dirs: vec![dir.clone()],

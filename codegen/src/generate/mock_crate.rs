@@ -11,6 +11,7 @@
 //! the runtime crate tests exactly the table users get. It and `main.rs` (which names the
 //! runtime's library) are the files not copied.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,7 @@ pub fn add(mut output: Output, spec: &Spec, api: &Api) -> Result<Output> {
     let mock = files(spec, api)?;
     output.files.extend(mock.files);
     output.owned_dirs.extend(mock.owned_dirs);
+    output.notes.extend(mock.notes);
     Ok(output)
 }
 
@@ -70,7 +72,22 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
     let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
     out.files
         .insert(dir.join("Cargo.toml"), cargo_toml(&manifest).map_err(fail)?);
-    for (name, text) in hand_written::rust_sources(&runtime.join("src"))? {
+    let sources = hand_written::rust_sources(&runtime.join("src"))?;
+    let handled = operations_named(&sources).map_err(fail)?;
+    let example_only: Vec<&str> = api
+        .operations
+        .iter()
+        .filter(|op| !handled.contains(&op.variant))
+        .filter(|op| !api.resources.iter().any(|r| r.operations().contains(&Some(op.id))))
+        .map(|op| op.id)
+        .collect();
+    if !example_only.is_empty() {
+        out.notes.push(format!(
+            "the mock answers these operations with their spec example (no resource convention or hook covers them; see spec/README.md \"Conventions\"): {}",
+            example_only.join(", ")
+        ));
+    }
+    for (name, text) in sources {
         if !NOT_COPIED.contains(&name.as_str()) {
             out.files
                 .insert(dir.join("src").join(&name), format!("{RUST_HEADER}{text}"));
@@ -84,6 +101,34 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
     out.files
         .insert(dir.join("src/schemas.json"), schemas_json(&spec.raw));
     Ok(out)
+}
+
+/// Every `Operation::Variant` the hand-written runtime names: the operations a hook
+/// handles (the runtime matches on the generated enum, never on operationId strings).
+fn operations_named(sources: &[(String, String)]) -> std::result::Result<BTreeSet<String>, String> {
+    struct Named(BTreeSet<String>);
+    // `VisitMut` because the crate builds syn with `visit-mut` only; nothing is changed.
+    impl syn::visit_mut::VisitMut for Named {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let segments: Vec<_> = path.segments.iter().collect();
+            if let [.., owner, variant] = segments[..] {
+                if owner.ident == "Operation" {
+                    self.0.insert(variant.ident.to_string());
+                }
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut named = Named(BTreeSet::new());
+    for (name, text) in sources {
+        if NOT_COPIED.contains(&name.as_str()) {
+            continue;
+        }
+        let mut file = syn::parse_file(text)
+            .map_err(|e| format!("codegen/mock/src/{name} does not parse: {e}"))?;
+        syn::visit_mut::VisitMut::visit_file_mut(&mut named, &mut file);
+    }
+    Ok(named.0)
 }
 
 /// The generated manifest: the runtime's `[dependencies]`, with the client dependency

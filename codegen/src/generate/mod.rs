@@ -30,6 +30,9 @@ pub struct Output {
     pub files: BTreeMap<PathBuf, String>,
     /// Directories the generator owns: a file in them that is not in `files` is stale.
     pub owned_dirs: Vec<PathBuf>,
+    /// What the maintainer should know about this output (`cargo xtask regen` prints it),
+    /// e.g. operations the mock can only answer with their example.
+    pub notes: Vec<String>,
 }
 
 /// The header every generated Rust file starts with.
@@ -51,8 +54,8 @@ pub fn generate(spec: &Spec) -> Result<Output> {
 pub fn generate_with(spec: &Spec, api: &Api) -> Result<Output> {
     let plan = normalise(spec, api)?;
     let mut output =
-        client_crate::files(spec, &plan, generate_api(spec, &plan)?, &Layout::client())?;
-    let expectations = httpmock_crate::files(spec, &plan)?;
+        client_crate::files(spec, &plan, generate_api(spec, api, &plan)?, &Layout::client())?;
+    let expectations = httpmock_crate::files(spec, api, &plan)?;
     output.files.extend(expectations.files);
     output.owned_dirs.extend(expectations.owned_dirs);
     Ok(output)
@@ -60,8 +63,9 @@ pub fn generate_with(spec: &Spec, api: &Api) -> Result<Output> {
 
 /// Generates one client crate laid out as `layout` says.
 pub fn generate_crate(spec: &Spec, layout: &Layout) -> Result<Output> {
-    let plan = normalise(spec, &Api::build(spec)?)?;
-    client_crate::files(spec, &plan, generate_api(spec, &plan)?, layout)
+    let api = Api::build(spec)?;
+    let plan = normalise(spec, &api)?;
+    client_crate::files(spec, &plan, generate_api(spec, &api, &plan)?, layout)
 }
 
 /// The progenitor settings: one place, so the client and the expectation mocks see the
@@ -83,7 +87,7 @@ fn settings(plan: &Plan, root: &str) -> GenerationSettings {
 }
 
 /// Runs progenitor on the normalised document and applies our edits to its output.
-fn generate_api(spec: &Spec, plan: &Plan) -> Result<syn::File> {
+fn generate_api(spec: &Spec, api: &Api, plan: &Plan) -> Result<syn::File> {
     let settings = settings(plan, "crate");
     // progenitor and typify assert on shapes they do not support; a panic there must
     // become an error that names the spec, not abort `cargo xtask regen`.
@@ -96,7 +100,7 @@ fn generate_api(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     };
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(format!("progenitor output does not parse: {e}")))?;
-    postprocess::apply(&mut file, spec, plan).map_err(fail)?;
+    postprocess::apply(&mut file, spec, api, plan).map_err(fail)?;
     Ok(file)
 }
 

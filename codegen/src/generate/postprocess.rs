@@ -8,9 +8,10 @@ use syn::{parse_quote, ImplItem, Item, ItemImpl, ItemMod, LitStr};
 
 use super::open_enums;
 use crate::load::Spec;
+use crate::model::Api;
 use crate::normalise::{type_name, Operation, Plan};
 
-pub fn apply(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result<(), String> {
+pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Result<(), String> {
     remove_panicking_constructor(file)?;
     let types = module_mut(file, "types")?;
     extend_types(types, plan)?;
@@ -18,7 +19,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result<(), Strin
     let builder = module_mut(file, "builder")?;
     rewrite_builders(builder, spec, plan)?;
     file.items.extend(client_additions());
-    super::rustdoc::document_client(file, spec, plan)
+    super::rustdoc::document_client(file, api, plan)
 }
 
 fn module_mut<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut Vec<Item>, String> {

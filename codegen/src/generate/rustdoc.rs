@@ -19,13 +19,16 @@ use syn::{
     Attribute, Expr, Fields, FnArg, ImplItem, Item, ItemImpl, ItemMod, ItemStruct, TraitItem, Type,
 };
 
-use crate::load::Spec;
-use crate::normalise::{type_name, Operation, Plan};
+use crate::model::{Api, Op};
+use crate::normalise::{type_name, Plan};
+
+/// An operation of the API model.
+type Operation<'s> = Op<'s>;
 
 /// Documents the client's syntax tree (before it is split into files): `mod types`,
 /// `mod builder` and the `impl Client` blocks.
-pub fn document_client(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result<(), String> {
-    let docs = SpecDocs::new(spec, plan)?;
+pub fn document_client(file: &mut syn::File, api: &Api, plan: &Plan) -> Result<(), String> {
+    let docs = SpecDocs::new(api, plan)?;
     // The models first: the operation builders' docs name their fields.
     let mut fields = BTreeMap::new();
     for item in &mut file.items {
@@ -51,8 +54,8 @@ pub fn document_client(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result
 }
 
 /// Documents progenitor's httpmock output: `mod operations` and `trait MockServerExt`.
-pub fn document_httpmock(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Result<(), String> {
-    let docs = SpecDocs::new(spec, plan)?;
+pub fn document_httpmock(file: &mut syn::File, api: &Api, plan: &Plan) -> Result<(), String> {
+    let docs = SpecDocs::new(api, plan)?;
     for item in &mut file.items {
         match item {
             Item::Mod(m) if m.ident == "operations" => {
@@ -81,7 +84,7 @@ pub fn document_httpmock(file: &mut syn::File, spec: &Spec, plan: &Plan) -> Resu
                         " Adds an expectation for `{}` (`{} {}`): `config_fn` receives \
                          [`operations::{camel}When`] to narrow the requests it matches and \
                          [`operations::{camel}Then`] to script the response.",
-                        op.spec_id,
+                        op.id,
                         op.method.to_uppercase(),
                         op.path
                     );
@@ -103,7 +106,7 @@ struct SpecDocs<'s> {
     normalised: Value,
     /// Rust type name → component schema name.
     schema_names: BTreeMap<String, String>,
-    operations: &'s [Operation],
+    operations: &'s [Operation<'s>],
     /// Rust model name → the `Client` methods that take it as their request body.
     body_models: BTreeMap<String, Vec<String>>,
 }
@@ -127,15 +130,15 @@ fn param_for_setter<'p>(
     params
         .iter()
         .find(|p| p.name.to_snake_case() == setter)
-        .ok_or_else(|| format!("{owner}::{setter} matches no parameter of {}", op.spec_id))
+        .ok_or_else(|| format!("{owner}::{setter} matches no parameter of {}", op.id))
 }
 
 impl<'s> SpecDocs<'s> {
-    fn new(spec: &'s Spec, plan: &'s Plan) -> Result<Self, String> {
+    fn new(api: &'s Api<'s>, plan: &'s Plan) -> Result<Self, String> {
         let normalised = serde_json::to_value(&plan.openapi)
             .map_err(|e| format!("normalised document does not serialise: {e}"))?;
         let mut schema_names = BTreeMap::new();
-        for doc in [&normalised, &spec.raw] {
+        for doc in [&normalised, api.raw] {
             let schemas = doc
                 .pointer("/components/schemas")
                 .and_then(Value::as_object);
@@ -143,29 +146,22 @@ impl<'s> SpecDocs<'s> {
                 schema_names.insert(type_name(name), name.clone());
             }
         }
-        let mut docs = Self {
-            raw: &spec.raw,
-            normalised,
-            schema_names,
-            operations: &plan.operations,
-            body_models: BTreeMap::new(),
-        };
-        for op in &plan.operations {
-            let body = docs
-                .operation_json(op)
-                .and_then(|o| o.get("requestBody"))
-                .map(|b| docs.resolve(b))
-                .and_then(|b| b.pointer("/content/application~1json/schema/$ref"))
-                .and_then(Value::as_str);
-            if let Some(reference) = body {
-                let model = type_name(reference.rsplit('/').next().unwrap_or(reference));
-                docs.body_models
-                    .entry(model)
+        let mut body_models: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for op in &api.operations {
+            if let Some(schema) = op.body.as_ref().and_then(|b| b.schema_name) {
+                body_models
+                    .entry(type_name(schema))
                     .or_default()
-                    .push(op.rust_id.to_snake_case());
+                    .push(op.rust_method.clone());
             }
         }
-        Ok(docs)
+        Ok(Self {
+            raw: api.raw,
+            normalised,
+            schema_names,
+            operations: &api.operations,
+            body_models,
+        })
     }
 
     /// The component schema typify named `rust`, from the spec as written if it is there.
@@ -240,62 +236,42 @@ impl<'s> SpecDocs<'s> {
 
     /// The operation whose progenitor names (method `list_api_keys`, builder
     /// `ListApiKeys`) have this snake-case form.
-    fn operation_by_snake(&self, snake: &str) -> Result<&'s Operation, String> {
+    fn operation_by_snake(&self, snake: &str) -> Result<&'s Operation<'s>, String> {
         self.operations
             .iter()
-            .find(|o| o.rust_id.to_snake_case() == snake)
+            .find(|o| o.rust_method == snake)
             .ok_or_else(|| format!("no spec operation for progenitor's `{snake}`"))
     }
 
     fn operation_json(&self, op: &Operation) -> Option<&'s Value> {
-        self.raw
-            .pointer(&format!("/paths/{}/{}", escape(&op.path), op.method))
+        self.raw.pointer(&op.pointer)
     }
 
     fn operation_text(&self, op: &Operation, key: &str) -> Option<String> {
-        self.operation_json(op)?
-            .get(key)
-            .and_then(Value::as_str)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        let text = match key {
+            "summary" => op.summary,
+            _ => op.description,
+        };
+        Some(text.trim().to_string()).filter(|s| !s.is_empty())
     }
 
     /// Every parameter of `op`, path-level ones included, `$ref`s resolved.
     fn parameters(&self, op: &Operation) -> Vec<Param> {
-        let path_item = self.raw.pointer(&format!("/paths/{}", escape(&op.path)));
-        let lists = [
-            path_item.and_then(|p| p.get("parameters")),
-            self.operation_json(op).and_then(|o| o.get("parameters")),
-        ];
-        let mut out: Vec<Param> = Vec::new();
-        for parameter in lists
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_array)
-            .flatten()
-        {
-            let p = self.resolve(parameter);
-            let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
-            let Some(name) = text("name") else { continue };
-            let example = p
-                .get("example")
-                .or_else(|| p.pointer("/schema/example"))
-                .map(|e| match e {
+        op.params
+            .iter()
+            .map(|p| Param {
+                name: p.name.to_string(),
+                location: p.location.to_string(),
+                required: p.required,
+                description: Some(p.description.trim().to_string())
+                    .filter(|d| !d.is_empty())
+                    .or_else(|| self.describe(p.schema)),
+                example: p.example.map(|e| match e {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
-                });
-            let param = Param {
-                location: text("in").unwrap_or_default(),
-                required: p.get("required").and_then(Value::as_bool) == Some(true),
-                description: text("description")
-                    .or_else(|| p.get("schema").and_then(|s| self.describe(s))),
-                example,
-                name,
-            };
-            out.retain(|o| o.name != param.name || o.location != param.location);
-            out.push(param);
-        }
-        out
+                }),
+            })
+            .collect()
     }
 
     fn request_body_doc(&self, op: &Operation) -> Option<String> {
@@ -633,7 +609,7 @@ fn document_operation_builders(
                 "new" => format!(
                     " Starts the `{}` call with `client`; \
                      [`Client::{method}`](super::Client::{method}) does the same.",
-                    op.spec_id
+                    op.id
                 ),
                 "body" => {
                     let model = mentioned_model(&f.sig)
@@ -743,7 +719,7 @@ fn document_client_methods(imp: &mut ItemImpl, docs: &SpecDocs) -> Result<(), St
              [`send`](builder::{builder}::send)",
             op.method.to_uppercase(),
             op.path,
-            op.spec_id
+            op.id
         ));
         if params.is_empty() && !has_body {
             text.push_str(" sends the request");
@@ -804,7 +780,7 @@ fn returned_builder(output: &syn::ReturnType) -> Option<String> {
 fn expectation_operation<'s>(
     ident: &str,
     docs: &SpecDocs<'s>,
-) -> Result<(&'s Operation, &'static str), String> {
+) -> Result<(&'s Operation<'s>, &'static str), String> {
     let (stem, kind) = if let Some(stem) = ident.strip_suffix("When") {
         (stem, "When")
     } else if let Some(stem) = ident.strip_suffix("Then") {
@@ -822,7 +798,7 @@ fn document_expectation_struct(s: &mut ItemStruct, docs: &SpecDocs) -> Result<()
     let (op, kind) = expectation_operation(&ident, docs)?;
     let call = format!(
         "`{}` (`{} {}`)",
-        op.spec_id,
+        op.id,
         op.method.to_uppercase(),
         op.path
     );

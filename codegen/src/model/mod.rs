@@ -299,6 +299,13 @@ impl<'a> Api<'a> {
         self.operations.iter().find(|o| o.id == id)
     }
 
+    /// The operation on `path` with `method` (lower case).
+    pub fn operation_at(&self, path: &str, method: &str) -> Option<&Op<'a>> {
+        self.operations
+            .iter()
+            .find(|o| o.path == path && o.method == method)
+    }
+
     /// The component schema `name`.
     pub fn schema(&self, name: &str) -> Option<&'a Value> {
         self.schemas.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)

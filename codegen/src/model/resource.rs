@@ -37,6 +37,21 @@ pub struct Resource<'a> {
     pub fields: Vec<Field<'a>>,
 }
 
+impl Resource<'_> {
+    /// The operationIds of what the spec offers on it, `None` where it offers nothing.
+    pub fn operations(&self) -> [Option<&str>; 7] {
+        [
+            self.list,
+            self.head_list,
+            self.create,
+            self.get,
+            self.head,
+            self.update,
+            self.delete,
+        ]
+    }
+}
+
 /// What the store fills in for a server-managed field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldRole {
