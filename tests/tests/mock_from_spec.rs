@@ -1,0 +1,260 @@
+//! The mock, checked against what the spec implies rather than against today's list of
+//! operations: every operation of the API model is served on spec, and every resource the
+//! model recognises goes through create → get → list → update → delete → 404 with bodies
+//! built from the spec's own examples. An operation or resource added to the spec is
+//! covered here with no edit to this file.
+
+use std::path::Path;
+
+use ngrok_ai_codegen::load::load_spec;
+use ngrok_ai_codegen::model::{Api, Op, Resource};
+use ngrok_ai_codegen::pointer;
+use ngrok_ai_mock::MockServer;
+use serde_json::{Map, Value};
+
+fn spec() -> ngrok_ai_codegen::load::Spec {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ngrok-ai.yaml");
+    load_spec(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn http() -> reqwest::Client {
+    ngrok_ai::runtime::config::install_crypto_provider();
+    reqwest::Client::new()
+}
+
+/// Text of an example value as it goes into a URL.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Sends `method path` with an optional JSON body; returns status, headers and JSON body.
+async fn send(
+    mock: &MockServer,
+    method: &str,
+    path_and_query: &str,
+    body: Option<&Value>,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+    let mut request = http()
+        .request(method, format!("{}{path_and_query}", mock.base_url()))
+        .bearer_auth(mock.api_key());
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    (status, headers, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The request an example-minded caller would send: path parameters and required query
+/// parameters from their examples (IDs that name nothing), the body's example.
+fn example_request(api: &Api, op: &Op) -> (String, Option<Value>) {
+    let mut path = op.path.to_string();
+    let mut query = Vec::new();
+    for param in &op.params {
+        let example = param.example.map(text);
+        match param.location {
+            "path" => {
+                let value = example.unwrap_or_else(|| "x_missing".into());
+                path = path.replace(&format!("{{{}}}", param.name), &value);
+            }
+            "query" if param.required || !api.pagination_params.contains(param.name) => {
+                if let Some(value) = example.filter(|_| param.required) {
+                    query.push(format!(
+                        "{}={}",
+                        param.name,
+                        form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    (path, op.body.as_ref().and_then(|b| b.example).cloned())
+}
+
+#[tokio::test]
+async fn every_operation_of_the_spec_is_served_on_spec() {
+    let spec = spec();
+    let api = Api::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let mock = MockServer::start().await;
+    for op in &api.operations {
+        let (path, body) = example_request(&api, op);
+        let (status, _, response) = send(&mock, op.method, &path, body.as_ref()).await;
+        // Example IDs name nothing in a fresh mock and example bodies may reference such
+        // IDs, so 400/404/409 are answers too; anything else must be the spec's success.
+        assert!(
+            status == op.status || [400, 404, 409].contains(&status),
+            "{} {path} ({}) answered {status}: {response}",
+            op.method,
+            op.id
+        );
+        if status >= 400 {
+            assert!(
+                response.get("msg").and_then(Value::as_str).is_some(),
+                "{}: a {status} without an Error body: {response}",
+                op.id
+            );
+        }
+        // An operation that takes nothing from the caller has nothing to get wrong.
+        if op.params.iter().all(|p| !p.required) && op.body.is_none() && op.method == "get" {
+            assert_eq!(status, op.status, "{} answered {status}: {response}", op.id);
+        }
+    }
+    let served: std::collections::BTreeSet<String> =
+        mock.journal().into_iter().filter_map(|e| e.operation).collect();
+    for op in &api.operations {
+        assert!(served.contains(op.id), "{} was not routed to its operation", op.id);
+    }
+    let violations = mock.response_violations();
+    assert!(violations.is_empty(), "responses off-spec: {violations:#?}");
+}
+
+/// A create body from the create schema's example: required fields only (optional ones
+/// may reference resources that do not exist), with every referenced resource created
+/// first and its ID put in place.
+fn create_body<'a>(
+    api: &'a Api,
+    resource: &'a Resource,
+    created: &Map<String, Value>,
+) -> Option<Value> {
+    let schema = api.schema(resource.create_body?)?;
+    let example = schema.get("example")?.as_object()?;
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut body = Map::new();
+    for (name, value) in example {
+        let field = resource.fields.iter().find(|f| f.name == name);
+        match field.and_then(|f| f.references) {
+            Some(target) => {
+                if let Some(id) = created.get(target) {
+                    body.insert(name.clone(), id.clone());
+                }
+            }
+            None if required.contains(&name.as_str()) => {
+                body.insert(name.clone(), value.clone());
+            }
+            None => {}
+        }
+    }
+    Some(Value::Object(body))
+}
+
+#[tokio::test]
+async fn every_resource_of_the_spec_lives_and_dies_in_the_mock() {
+    let spec = spec();
+    let api = Api::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !api.resources.is_empty() || !spec.raw.to_string().contains("x-ngrok-id-prefix"),
+        "the spec has ID prefixes but the model recognised no resource"
+    );
+    let mock = MockServer::start().await;
+    // Resources referenced by others first, so their IDs can be put in bodies.
+    let mut order: Vec<&Resource> = api.resources.iter().collect();
+    // (Stable sort: spec order among equals.)
+    order.sort_by_key(|r| {
+        r.fields
+            .iter()
+            .filter(|f| f.references.is_some())
+            .count()
+    });
+    let mut created = Map::new();
+    for resource in order {
+        let (Some(_), Some(body)) = (resource.create, create_body(&api, resource, &created))
+        else {
+            continue;
+        };
+        let collection = resource.collection_path;
+        let (status, _, item) = send(&mock, "post", collection, Some(&body)).await;
+        assert_eq!(status, 201, "create {} with {body}: {item}", resource.schema);
+        let id = item["id"].as_str().expect("created item has an id").to_string();
+        assert!(
+            id.starts_with(resource.id_prefix),
+            "{id} lacks the prefix {}",
+            resource.id_prefix
+        );
+        for field in resource.fields.iter().filter(|f| f.in_create && f.in_response) {
+            if let Some(sent) = body.get(field.name) {
+                assert_eq!(&item[field.name], sent, "{}.{} stored", resource.schema, field.name);
+            }
+        }
+        created.insert(resource.schema.to_string(), Value::String(id.clone()));
+        let item_path = format!("{collection}/{id}");
+
+        // Returned-once fields only in the create response; write-only fields never.
+        let (status, _, got) = send(&mock, "get", &item_path, None).await;
+        assert_eq!(status, 200, "get {item_path}: {got}");
+        for field in &resource.fields {
+            if field.returned_once || field.write_only {
+                assert!(
+                    got.get(field.name).is_none(),
+                    "{}.{} shown after create",
+                    resource.schema,
+                    field.name
+                );
+            }
+        }
+
+        if let (Some(_), Some(items)) = (resource.list, resource.items) {
+            let (status, _, page) = send(&mock, "get", collection, None).await;
+            assert_eq!(status, 200);
+            let listed = page[items].as_array().expect("items array");
+            assert!(listed.iter().any(|i| i["id"] == id.as_str()), "{id} not listed");
+        }
+
+        if resource.update.is_some() {
+            // Clear every nullable optional field the update accepts, then check it.
+            let clearable: Vec<&str> = resource
+                .fields
+                .iter()
+                .filter(|f| f.in_update && f.in_response && !f.required && f.references.is_none())
+                .map(|f| f.name)
+                .collect();
+            let update_schema = resource.update_body.and_then(|n| api.schema(n));
+            let nullable = |name: &str| {
+                update_schema
+                    .and_then(|s| s.pointer(&format!("/properties/{}/nullable", pointer::escape(name))))
+                    == Some(&Value::Bool(true))
+            };
+            for name in clearable.into_iter().filter(|n| nullable(n)) {
+                let body = Value::Object(Map::from_iter([(name.to_string(), Value::Null)]));
+                let (status, _, after) = send(&mock, "patch", &item_path, Some(&body)).await;
+                assert_eq!(status, 200, "clear {name}: {after}");
+                assert!(
+                    after.get(name).is_none_or(Value::is_null),
+                    "{}.{name} not cleared: {after}",
+                    resource.schema
+                );
+            }
+        }
+    }
+    // Delete referencing resources first, then each is gone.
+    for resource in order.iter().rev() {
+        let (Some(_), Some(Value::String(id))) = (resource.delete, created.get(resource.schema))
+        else {
+            continue;
+        };
+        let item_path = format!("{}/{id}", resource.collection_path);
+        let (status, _, body) = send(&mock, "delete", &item_path, None).await;
+        assert_eq!(status, 204, "delete {item_path}: {body}");
+        let (status, _, _) = send(&mock, "get", &item_path, None).await;
+        assert_eq!(status, 404, "get {item_path} after delete");
+        let (status, _, body) = send(&mock, "delete", &item_path, None).await;
+        assert_eq!(status, 404, "delete {item_path} twice: {body}");
+    }
+    let violations = mock.response_violations();
+    assert!(violations.is_empty(), "responses off-spec: {violations:#?}");
+}
