@@ -28,8 +28,8 @@ pub fn generate_all(root: &Path) -> Result<Output> {
     let spec = load::load_spec(&root.join(SPEC_PATH))?;
     validate::validate(&spec)?;
     let api = model::Api::build(&spec)?;
-    let client = generate::generate_with(&spec, &api)?;
-    let docs = docs::generate_from(&spec, &api, &client)?;
+    let (client, syntax) = generate::generate_with_syntax(&spec, &api)?;
+    let docs = docs::generate_from(&spec, &api, &syntax)?;
     let mut output = generate::mock_crate::add(client, &spec, &api)?;
     output.files.extend(docs.files);
     output.owned_dirs.extend(docs.owned_dirs);

@@ -8,8 +8,9 @@
 //! * `snippets/` ([`snippets`]): a crate holding every Rust example as a function, a
 //!   workspace member, so the examples are compiled against the generated client.
 //!
-//! The Rust examples follow the client as generated ([`rust_api`] reads its syntax tree
-//! from the client generator's output), not as the docs guess it.
+//! The Rust examples follow the client as generated ([`rust_api`] reads the syntax trees
+//! the client generator formatted, without parsing its text again), not as the docs guess
+//! it.
 
 mod curl;
 mod index;
@@ -22,7 +23,7 @@ mod types_page;
 use std::path::PathBuf;
 
 use crate::error::{CodegenError, Result};
-use crate::generate::{Layout, Output};
+use crate::generate::{ClientSyntax, Output};
 use crate::load::Spec;
 use crate::model::Api;
 
@@ -35,21 +36,21 @@ pub const DOCS_DIR: &str = "generated/docs";
 /// Generates the docs (and the snippets crate) for `spec`.
 pub fn generate(spec: &Spec) -> Result<Output> {
     let api = Api::build(spec)?;
-    let client = crate::generate::generate_with(spec, &api)?;
+    let (_, client) = crate::generate::generate_with_syntax(spec, &api)?;
     generate_from(spec, &api, &client)
 }
 
 /// Generates the docs for `spec` given its model and the client crate already generated
 /// from it.
-pub fn generate_from(spec: &Spec, api: &Api, client: &Output) -> Result<Output> {
+pub fn generate_from(spec: &Spec, api: &Api, client: &ClientSyntax) -> Result<Output> {
     render(api, client).map_err(|message| CodegenError::Generate {
         file: spec.path.clone(),
         message: format!("docs: {message}"),
     })
 }
 
-fn render(api: &Api, client: &Output) -> std::result::Result<Output, String> {
-    let rust = rust_api::RustApi::parse(client, &Layout::client().dir)?;
+fn render(api: &Api, client: &ClientSyntax) -> std::result::Result<Output, String> {
+    let rust = rust_api::RustApi::read(client)?;
     let snippets = snippets::build(api, &rust)?;
     let pages = api
         .tags

@@ -4,12 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
 
 use quote::ToTokens;
 use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
 
-use crate::generate::Output;
+use crate::generate::ClientSyntax;
 
 /// A Rust type of the generated API, reduced to what examples and tables need.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,17 +142,9 @@ pub struct RustApi {
 
 impl RustApi {
     /// Reads the crate generated into `crate_dir` (e.g. `generated/ngrok-ai`) from `client`.
-    pub fn parse(client: &Output, crate_dir: &Path) -> Result<Self, String> {
-        let file = |name: &str| -> Result<syn::File, String> {
-            let path = crate_dir.join("src/api").join(name);
-            let text = client
-                .files
-                .get(&path)
-                .ok_or_else(|| format!("the client generator produced no {}", path.display()))?;
-            syn::parse_file(text).map_err(|e| format!("{} does not parse: {e}", path.display()))
-        };
+    pub fn read(client: &ClientSyntax) -> Result<Self, String> {
         let mut api = RustApi::default();
-        for item in file("types.rs")?.items {
+        for item in &client.types.items {
             match item {
                 Item::Struct(s) => {
                     let derives_default = s.attrs.iter().any(|a| {
@@ -206,7 +197,7 @@ impl RustApi {
                 _ => {}
             }
         }
-        for item in file("builder.rs")?.items {
+        for item in &client.builder.items {
             let Item::Struct(s) = item else { continue };
             let Fields::Named(named) = &s.fields else {
                 continue;
@@ -223,12 +214,12 @@ impl RustApi {
                 .collect();
             api.builders.insert(s.ident.to_string(), setters);
         }
-        for item in file("mod.rs")?.items {
+        for item in &client.api_mod.items {
             let Item::Impl(imp) = item else { continue };
             if imp.trait_.is_some() || imp.self_ty.to_token_stream().to_string() != "Client" {
                 continue;
             }
-            for it in imp.items {
+            for it in &imp.items {
                 if let syn::ImplItem::Fn(f) = it {
                     api.methods.insert(f.sig.ident.to_string());
                 }

@@ -46,7 +46,28 @@ fn runtime_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime")
 }
 
-pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> Result<Output> {
+/// The client's API modules as syntax trees, before formatting: what the docs read, so
+/// they need not parse the generated text again.
+pub struct ClientSyntax {
+    /// `src/api/types.rs`.
+    pub types: syn::File,
+    /// `src/api/builder.rs`.
+    pub builder: syn::File,
+    /// `src/api/mod.rs`.
+    pub api_mod: syn::File,
+}
+
+pub fn files(spec: &Spec, plan: &Plan, api: syn::File, layout: &Layout) -> Result<Output> {
+    files_and_syntax(spec, plan, api, layout).map(|(out, _)| out)
+}
+
+/// [`files`], also returning the syntax trees of the API modules.
+pub fn files_and_syntax(
+    spec: &Spec,
+    plan: &Plan,
+    mut api: syn::File,
+    layout: &Layout,
+) -> Result<(Output, ClientSyntax)> {
     let dir = layout.dir.clone();
     let mut out = Output {
         owned_dirs: vec![dir.clone()],
@@ -59,19 +80,26 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> R
 
     api.items
         .retain(|i| !matches!(i, Item::Mod(m) if m.ident == "prelude"));
-    for name in ["types", "builder"] {
-        let body = take_module(&mut api, name).map_err(fail)?;
-        out.files.insert(
-            dir.join(format!("src/api/{name}.rs")),
-            rust_file(&syn::File {
-                shebang: None,
-                attrs: vec![],
-                items: body,
-            }),
-        );
+    let module = |api: &mut syn::File, name: &str| -> Result<syn::File> {
+        Ok(syn::File {
+            shebang: None,
+            attrs: vec![],
+            items: take_module(api, name).map_err(fail)?,
+        })
+    };
+    let syntax = ClientSyntax {
+        types: module(&mut api, "types")?,
+        builder: module(&mut api, "builder")?,
+        api_mod: api,
+    };
+    for (name, file) in [
+        ("types", &syntax.types),
+        ("builder", &syntax.builder),
+        ("mod", &syntax.api_mod),
+    ] {
+        out.files
+            .insert(dir.join(format!("src/api/{name}.rs")), rust_file(file));
     }
-    out.files
-        .insert(dir.join("src/api/mod.rs"), rust_file(&api));
 
     let runtime = runtime_dir();
     let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
@@ -82,7 +110,7 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> R
     out.files
         .insert(dir.join("src/lib.rs"), lib_rs(spec, plan, layout));
     if !layout.copy_runtime {
-        return Ok(out);
+        return Ok((out, syntax));
     }
     for (name, text) in hand_written::rust_sources(&runtime.join("src"))? {
         let target = if name == "lib.rs" { "mod.rs" } else { &name };
@@ -91,7 +119,7 @@ pub fn files(spec: &Spec, plan: &Plan, mut api: syn::File, layout: &Layout) -> R
             format!("{RUST_HEADER}{text}"),
         );
     }
-    Ok(out)
+    Ok((out, syntax))
 }
 
 fn take_module(file: &mut syn::File, name: &str) -> std::result::Result<Vec<Item>, String> {
