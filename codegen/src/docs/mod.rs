@@ -50,6 +50,9 @@ pub fn generate_from(spec: &Spec, api: &Api, client: &ClientSyntax) -> Result<Ou
 }
 
 fn render(api: &Api, client: &ClientSyntax) -> std::result::Result<Output, String> {
+    if api.base_url.is_empty() {
+        return Err("the spec declares no server URL (`/servers/0/url`)".into());
+    }
     let rust = rust_api::RustApi::read(client)?;
     let snippets = snippets::build(api, &rust)?;
     let pages = api

@@ -29,6 +29,7 @@ pub struct Api<'a> {
     pub raw: &'a Value,
     pub title: &'a str,
     pub description: &'a str,
+    /// The first server's URL; empty when the spec declares none.
     pub base_url: &'a str,
     /// `(name, description)` of each security scheme, in document order.
     pub security: Vec<(&'a str, &'a str)>,
@@ -176,18 +177,12 @@ impl<'a> Api<'a> {
     }
 
     fn read(spec: &'a Spec) -> std::result::Result<Self, Vec<Problem>> {
-        let one = |location: &str, message: String| {
-            vec![Problem {
-                location: location.to_string(),
-                message,
-            }]
-        };
         let raw = &spec.raw;
         let info = raw.get("info").unwrap_or(&Value::Null);
         let base_url = raw
             .pointer("/servers/0/url")
             .and_then(Value::as_str)
-            .ok_or_else(|| one("/servers", "the spec declares no server URL".into()))?;
+            .unwrap_or_default();
         let security = raw
             .pointer("/components/securitySchemes")
             .and_then(Value::as_object)
@@ -308,7 +303,10 @@ impl<'a> Api<'a> {
 
     /// The component schema `name`.
     pub fn schema(&self, name: &str) -> Option<&'a Value> {
-        self.schemas.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+        self.schemas
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
     }
 
     pub fn resolve(&self, v: &'a Value) -> &'a Value {
@@ -473,7 +471,11 @@ fn pagination<'a>(
     let item_schema = list
         .pointer(&format!("/properties/{}/items", pointer::escape(items)))
         .and_then(ref_name)
-        .ok_or_else(|| fail(format!("`{items}` is not an array of $ref items in {list_schema}")))?;
+        .ok_or_else(|| {
+            fail(format!(
+                "`{items}` is not an array of $ref items in {list_schema}"
+            ))
+        })?;
     Ok(Pagination {
         style,
         items,

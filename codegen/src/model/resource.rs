@@ -144,8 +144,12 @@ pub(super) fn recognise<'a>(raw: &'a Value, operations: &[Op<'a>]) -> Vec<Resour
             head: on(item_path, "head").map(|o| o.id),
             update: update.map(|o| o.id),
             delete: on(item_path, "delete").map(|o| o.id),
-            create_body: create.and_then(|o| o.body.as_ref()).and_then(|b| b.schema_name),
-            update_body: update.and_then(|o| o.body.as_ref()).and_then(|b| b.schema_name),
+            create_body: create
+                .and_then(|o| o.body.as_ref())
+                .and_then(|b| b.schema_name),
+            update_body: update
+                .and_then(|o| o.body.as_ref())
+                .and_then(|b| b.schema_name),
             fields: Vec::new(),
         };
         resource.fields = fields(raw, &resource, schema);
@@ -193,7 +197,11 @@ fn fields<'a>(raw: &'a Value, resource: &Resource<'a>, schema: &'a Value) -> Vec
         if out.iter().any(|f| f.name == name) {
             continue;
         }
-        let declared = [has(Some(schema), name), has(create, name), has(update, name)];
+        let declared = [
+            has(Some(schema), name),
+            has(create, name),
+            has(update, name),
+        ];
         let flag = |key: &str| {
             declared
                 .iter()
@@ -220,9 +228,10 @@ fn fields<'a>(raw: &'a Value, resource: &Resource<'a>, schema: &'a Value) -> Vec
             returned_once: flag("x-ngrok-returned-once"),
             write_only: flag("x-ngrok-write-only"),
             references,
-            example: prop.get("example").or_else(|| resolved.get("example")).or_else(|| {
-                schema.get("example").and_then(|e| e.get(name.as_str()))
-            }),
+            example: prop
+                .get("example")
+                .or_else(|| resolved.get("example"))
+                .or_else(|| schema.get("example").and_then(|e| e.get(name.as_str()))),
         });
     }
     out
