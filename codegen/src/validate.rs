@@ -490,7 +490,9 @@ impl<'a> Checker<'a> {
                 if target.and_then(|t| t.get("x-ngrok-id-prefix")).is_none() {
                     self.problem(
                         location,
-                        format!("`{key}` must name a component schema that has `x-ngrok-id-prefix`"),
+                        format!(
+                            "`{key}` must name a component schema that has `x-ngrok-id-prefix`"
+                        ),
                     );
                 }
             }

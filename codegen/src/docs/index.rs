@@ -3,9 +3,9 @@
 
 use super::curl::API_KEY_VAR;
 use super::markdown::{cell, code, table, type_link, Page, TYPES_PAGE};
-use crate::model::Api;
 use super::snippets::SIGNATURE;
 use super::tag_page::TagPage;
+use crate::model::Api;
 
 pub fn render(api: &Api<'_>, pages: &[TagPage]) -> String {
     let page_of = |tag: &str| {

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::model::{ref_name, Api};
 use super::rust_api::{RustApi, Ty};
+use crate::model::{ref_name, Api};
 use crate::normalise::type_name;
 
 /// The first line of every generated Markdown file.

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use crate::model::{Api, Op};
 use super::rust_api::{RustApi, Ty};
 use super::DOCS_DIR;
 use crate::generate::{format, HASH_HEADER, RUST_HEADER};
+use crate::model::{Api, Op};
 use crate::normalise::type_name;
 
 /// Directory and package name of the snippets crate.

@@ -8,9 +8,9 @@ use super::markdown::{
     cell, code, constraints, field_table, rust_type_of, status_text, table, type_label, type_link,
     Page, Slugger, TYPES_PAGE,
 };
-use crate::model::{Api, Conflict, Op, Tag};
 use super::rust_api::RustApi;
 use super::snippets::Snippets;
+use crate::model::{Api, Conflict, Op, Tag};
 
 pub struct TagPage {
     /// File name, e.g. `access-keys.md`.

@@ -9,9 +9,9 @@ use super::markdown::{
     cell, code, constraints, field_table, rust_type_of, table, type_anchor, type_label, type_link,
     Page,
 };
-use crate::model::{ref_name, Api};
 use super::rust_api::RustApi;
 use super::tag_page::TagPage;
+use crate::model::{ref_name, Api};
 
 /// Component names a schema refers to (properties, array items, inline objects, variants).
 fn references<'a>(schema: &'a Value, out: &mut Vec<&'a str>) {

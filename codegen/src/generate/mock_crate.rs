@@ -78,7 +78,11 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
         .operations
         .iter()
         .filter(|op| !handled.contains(&op.variant))
-        .filter(|op| !api.resources.iter().any(|r| r.operations().contains(&Some(op.id))))
+        .filter(|op| {
+            !api.resources
+                .iter()
+                .any(|r| r.operations().contains(&Some(op.id)))
+        })
         .map(|op| op.id)
         .collect();
     if !example_only.is_empty() {
@@ -202,7 +206,11 @@ struct QuerySpec {
 
 /// A body the mock validates must be a component schema: its validator points a `$ref`
 /// into `schemas.json`.
-fn component(body: Option<&Body>, op: &Op, what: &str) -> std::result::Result<Option<String>, String> {
+fn component(
+    body: Option<&Body>,
+    op: &Op,
+    what: &str,
+) -> std::result::Result<Option<String>, String> {
     match body {
         None => Ok(None),
         Some(body) => body.schema_name.map(|n| Some(n.to_owned())).ok_or_else(|| {
@@ -391,7 +399,9 @@ fn resources(src: &mut String, api: &Api) {
                 Some(role) => format!("Some(FieldRole::{})", role.name()),
                 None => "None".into(),
             };
-            let example = f.example.map(|e| serde_json::to_string(e).unwrap_or_default());
+            let example = f
+                .example
+                .map(|e| serde_json::to_string(e).unwrap_or_default());
             let _ = write!(
                 fields,
                 "Field {{ name: {}, in_response: {}, required: {}, nullable: {}, in_create: {}, in_update: {}, role: {role}, secret: {}, returned_once: {}, write_only: {}, references: {}, example: {} }},",

@@ -796,12 +796,7 @@ fn expectation_operation<'s>(
 fn document_expectation_struct(s: &mut ItemStruct, docs: &SpecDocs) -> Result<(), String> {
     let ident = s.ident.to_string();
     let (op, kind) = expectation_operation(&ident, docs)?;
-    let call = format!(
-        "`{}` (`{} {}`)",
-        op.id,
-        op.method.to_uppercase(),
-        op.path
-    );
+    let call = format!("`{}` (`{} {}`)", op.id, op.method.to_uppercase(), op.path);
     let text = if kind == "When" {
         format!(
             " The request side of an expectation for {call}: matches the operation's method \
