@@ -34,15 +34,31 @@ pub struct Spec {
     pub openapi: OpenAPI,
 }
 
+/// The largest spec file accepted: ours is about 130 KB; a published API description
+/// is rarely over a few MB. Larger input is refused before it is read.
+pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most YAML nodes a spec may expand to once aliases are resolved (ours has about
+/// 30,000). Bounds what an alias bomb can make the loader build.
+pub const MAX_SPEC_NODES: usize = 2_000_000;
+
 /// Reads and parses the spec at `path`.
 ///
 /// # Errors
-/// [`CodegenError::Io`] naming `path` if it cannot be read; otherwise as [`parse_spec`].
+/// [`CodegenError::Io`] naming `path` if it cannot be read; [`CodegenError::Parse`] if it
+/// is larger than [`MAX_SPEC_BYTES`]; otherwise as [`parse_spec`].
 pub fn load_spec(path: &Path) -> Result<Spec> {
-    let text = std::fs::read_to_string(path).map_err(|source| CodegenError::Io {
+    use std::io::Read as _;
+    let io = |source| CodegenError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut text = String::new();
+    // One byte past the limit tells "too large" from "exactly at the limit".
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
     parse_spec(path, &text)
 }
 
@@ -59,6 +75,28 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<Spec> {
         message,
     };
 
+    if text.len() as u64 > MAX_SPEC_BYTES {
+        return Err(parse_error(
+            String::new(),
+            format!(
+                "the spec is larger than {} MiB; refusing to parse it",
+                MAX_SPEC_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    match catch_unwind(|| count_nodes(text)) {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => {
+            let (location, message) = yaml_error(&err);
+            return Err(parse_error(location, message));
+        }
+        Err(_) => {
+            return Err(parse_error(
+                String::new(),
+                "the YAML parser failed on this input".to_owned(),
+            ))
+        }
+    }
     let yaml = match catch_unwind(|| serde_norway::from_str::<serde_norway::Value>(text)) {
         Ok(Ok(yaml)) => yaml,
         Ok(Err(err)) => {
@@ -87,6 +125,91 @@ pub fn parse_spec(path: &Path, text: &str) -> Result<Spec> {
         raw,
         openapi,
     })
+}
+
+/// Walks the document's nodes, aliases expanded, without building anything, and fails
+/// once there are more than [`MAX_SPEC_NODES`]: building the value of an alias bomb would
+/// exhaust memory long before serde_norway's own repetition limit stops it.
+fn count_nodes(text: &str) -> std::result::Result<(), serde_norway::Error> {
+    use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+    use std::cell::Cell;
+
+    #[derive(Clone, Copy)]
+    struct Count<'c>(&'c Cell<usize>);
+
+    impl Count<'_> {
+        fn one<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+            let n = self.0.get() + 1;
+            self.0.set(n);
+            if n > MAX_SPEC_NODES {
+                return Err(E::custom(format!(
+                    "the spec expands to more than {MAX_SPEC_NODES} YAML nodes (are aliases \
+                     repeating a large subtree?); refusing to load it"
+                )));
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Count<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Count<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+            self.one()
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            self.one()?;
+            while seq.next_element_seed(self)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            self.one()?;
+            while map.next_key_seed(self)?.is_some() {
+                map.next_value_seed(self)?;
+            }
+            Ok(())
+        }
+        fn visit_enum<A: serde::de::EnumAccess<'de>>(
+            self,
+            _: A,
+        ) -> std::result::Result<(), A::Error> {
+            // A YAML tag (`!Tag value`): the document is not plain data.
+            Err(A::Error::custom("YAML tags are not supported in the spec"))
+        }
+    }
+
+    let nodes = Cell::new(0);
+    Count(&nodes).deserialize(serde_norway::Deserializer::from_str(text))
 }
 
 /// Renders a sequence of unescaped reference tokens as a JSON pointer (RFC 6901).

@@ -710,6 +710,58 @@ fn garbage_never_panics() {
     }
 }
 
+#[test]
+fn an_alias_bomb_is_refused_before_it_is_built() {
+    let refused = |text: &str, needle: &str| match parse_spec(Path::new("bomb.yaml"), text) {
+        Err(CodegenError::Parse { message, .. }) => {
+            assert!(message.contains(needle), "{message}")
+        }
+        other => panic!(
+            "expected a refusal naming {needle:?}, got {:?}",
+            other.map(|_| ())
+        ),
+    };
+    // Deep: ten levels of ten aliases, 10^10 nodes once expanded (the YAML parser's own
+    // repetition limit stops this one).
+    let mut deep = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..10 {
+        let items = vec![format!("*a{}", level - 1); 10].join(", ");
+        deep.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    refused(&deep, "repetition limit");
+    // Wide: one large anchor repeated 100 times stays under the parser's limit (which
+    // counts alias jumps, not what they expand to) but expands to 3 million nodes.
+    let wide = format!(
+        "big: &big [{}]\ncopies: [{}]\n",
+        vec!["1"; 30_000].join(","),
+        vec!["*big"; 100].join(",")
+    );
+    refused(&wide, "expands to more than");
+}
+
+#[test]
+fn an_oversized_spec_is_refused_with_its_size() {
+    let limit = ngrok_ai_codegen::load::MAX_SPEC_BYTES as usize;
+    let text = format!("openapi: 3.0.3\nx: '{}'\n", "a".repeat(limit));
+    match parse_spec(Path::new("huge.yaml"), &text) {
+        Err(CodegenError::Parse { message, .. }) => {
+            assert!(message.contains("larger than"), "{message}")
+        }
+        other => panic!("expected the size limit, got {:?}", other.map(|_| ())),
+    }
+    let dir = std::env::temp_dir().join(format!("ngrok-ai-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huge.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let loaded = load_spec(&path);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        matches!(&loaded, Err(CodegenError::Parse { message, .. }) if message.contains("larger than")),
+        "{:?}",
+        loaded.map(|_| ())
+    );
+}
+
 fn truncate(text: &str) -> String {
     text.chars().take(60).collect()
 }
