@@ -69,6 +69,7 @@ fn problems(raw: &Value) -> Vec<Problem> {
     checker.operations();
     checker.walk_refs_and_extensions(raw, &mut Vec::new());
     checker.schemas();
+    checker.structureless_cycles();
     checker.problems
 }
 
@@ -107,6 +108,82 @@ impl<'a> Checker<'a> {
             }
         }
         value
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Cycles with no structure between them.
+
+    /// A schema that is itself through `$ref`s and `allOf`/`oneOf`/`anyOf` members alone
+    /// (A → B → A, or A → A) describes no value: the generated types would recurse without
+    /// a container between them and overflow the stack on decode. Recursion through
+    /// `properties`, `items` or `additionalProperties` is fine (it needs an object or
+    /// array each time round). Each cycle is reported once, at its first schema in
+    /// document order, with the pointers around it.
+    fn structureless_cycles(&mut self) {
+        let Some(schemas) = self
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let mut reported: Vec<Vec<String>> = Vec::new();
+        for name in schemas.keys() {
+            let start = pointer(&["components", "schemas", name.as_str()]);
+            let mut path = vec![start.clone()];
+            if let Some(cycle) = self.cycle_from(&start, &mut path) {
+                let mut key = cycle.clone();
+                key.sort();
+                if !reported.contains(&key) {
+                    reported.push(key);
+                    let shown = cycle
+                        .iter()
+                        .chain(std::iter::once(&cycle[0]))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" → ");
+                    self.problem(
+                        cycle[0].clone(),
+                        format!(
+                            "the schema refers to itself with no object or array in between \
+                             ({shown}); such a type has no finite value"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Depth-first along structureless edges from the last pointer of `path`; the cycle
+    /// (from its first repeated pointer) if one is found.
+    fn cycle_from(&self, at: &str, path: &mut Vec<String>) -> Option<Vec<String>> {
+        if path.len() > 256 {
+            return None;
+        }
+        let node = self.raw.pointer(at)?;
+        let mut next = Vec::new();
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            let resolves = self.resolve(reference).is_some();
+            if let Some(target) = reference.strip_prefix('#').filter(|_| resolves) {
+                next.push(decode_fragment(target));
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(members) = node.get(key).and_then(Value::as_array) {
+                next.extend((0..members.len()).map(|i| format!("{at}/{key}/{i}")));
+            }
+        }
+        for target in next {
+            if let Some(i) = path.iter().position(|p| *p == target) {
+                return Some(path[i..].to_vec());
+            }
+            path.push(target.clone());
+            if let Some(cycle) = self.cycle_from(&target, path) {
+                return Some(cycle);
+            }
+            path.pop();
+        }
+        None
     }
 
     // -----------------------------------------------------------------------------------------
@@ -772,6 +849,11 @@ fn resolve<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
         return None;
     }
     raw.pointer(&decoded)
+}
+
+/// A `$ref` fragment as a JSON pointer (percent-decoded where it can be).
+fn decode_fragment(fragment: &str) -> String {
+    percent_decode(fragment).unwrap_or_else(|| fragment.to_owned())
 }
 
 fn percent_decode(text: &str) -> Option<String> {

@@ -393,6 +393,50 @@ fn references_must_name_a_resource_schema() {
 }
 
 #[test]
+fn cycles_without_structure_are_refused_and_recursion_through_objects_is_not() {
+    let schemas = |extra: &str| edit(&minimal(), "  schemas:\n", &format!("  schemas:\n{extra}"));
+    // A → B → A through `$ref` and `allOf`.
+    let text = schemas(
+        "    A:\n      description: a\n      allOf:\n      - $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n",
+    );
+    let found = problems(&text);
+    let cycles: Vec<_> = found
+        .iter()
+        .filter(|p| p.message.contains("refers to itself"))
+        .collect();
+    assert_eq!(
+        cycles.len(),
+        1,
+        "one cycle, reported once:\n{}",
+        list(&found)
+    );
+    assert_eq!(cycles[0].location, "/components/schemas/A");
+    assert!(
+        cycles[0].message.contains("/components/schemas/B"),
+        "{}",
+        cycles[0].message
+    );
+    // A schema that is itself.
+    let text = schemas("    Me:\n      $ref: '#/components/schemas/Me'\n");
+    assert_has(
+        &problems(&text),
+        "/components/schemas/Me",
+        "refers to itself",
+    );
+    // A tree: recursion through an array of objects is a legitimate recursive type.
+    let text = schemas(
+        "    Node:\n      type: object\n      description: n\n      properties:\n        children:\n          type: array\n          description: c\n          items:\n            $ref: '#/components/schemas/Node'\n",
+    );
+    assert!(
+        !problems(&text)
+            .iter()
+            .any(|p| p.message.contains("refers to itself")),
+        "{}",
+        list(&problems(&text))
+    );
+}
+
+#[test]
 fn unknown_ngrok_extension() {
     let text = edit(
         &minimal(),
