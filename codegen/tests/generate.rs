@@ -88,10 +88,18 @@ fn progenitor_panic_becomes_an_error_naming_the_spec() {
     let text = r#"
 openapi: 3.0.3
 info: {title: t, version: '1'}
+tags: [{name: Things, description: Things.}]
 paths:
+  /things:
+    get:
+      operationId: ListThings
+      tags: [Things]
+      summary: List
+      responses:
+        '200': {description: ok}
   /things/{id}:
     get:
-      operationId: GetThing
+      operationId: GetAIGatewayThing
       tags: [Things]
       summary: Get
       parameters: [{name: id, in: path, required: false, schema: {type: string}}]
@@ -104,6 +112,12 @@ paths:
         Err(CodegenError::Generate { file, message }) => {
             assert_eq!(file, path);
             assert!(message.contains("progenitor"), "{message}");
+            // progenitor only knows the renamed id (`GetThing`); the error names the
+            // spec's, and where it is.
+            assert!(
+                message.contains("`GetAIGatewayThing` at /paths/~1things~1{id}/get"),
+                "{message}"
+            );
         }
         other => panic!("expected a Generate error, got {other:?}"),
     }

@@ -46,7 +46,7 @@ pub fn files(spec: &Spec, api: &Api, plan: &Plan) -> Result<Output> {
         }
     }
     let settings = settings(plan, "::ngrok_ai");
-    let tokens = guarded(spec, "progenitor httpmock", || {
+    let tokens = guarded(spec, api, "progenitor httpmock", || {
         Generator::new(&settings).httpmock(&openapi, "ngrok_ai")
     })?;
     let fail = |message: String| CodegenError::Generate {

@@ -100,8 +100,18 @@ fn generate_api(spec: &Spec, api: &Api, plan: &Plan) -> Result<syn::File> {
     let settings = settings(plan, "crate");
     // progenitor and typify assert on shapes they do not support; a panic there must
     // become an error that names the spec, not abort `cargo xtask regen`.
-    let tokens = guarded(spec, "progenitor", || {
+    let tokens = guarded(spec, api, "progenitor", || {
         Generator::new(&settings).generate_tokens(&plan.openapi)
+    })
+    .map_err(|error| match error {
+        CodegenError::Generate { file, message } if !message.contains(" (operation `") => {
+            let culprit = culprit(api, plan, &settings).unwrap_or_default();
+            CodegenError::Generate {
+                file,
+                message: format!("{message}{culprit}"),
+            }
+        }
+        other => other,
     })?;
     let fail = |message: String| CodegenError::Generate {
         file: spec.path.clone(),
@@ -114,19 +124,116 @@ fn generate_api(spec: &Spec, api: &Api, plan: &Plan) -> Result<syn::File> {
 }
 
 /// Runs `f` (a progenitor call), turning both its error and a panic into
-/// [`CodegenError::Generate`] naming the spec.
+/// [`CodegenError::Generate`] naming the spec, and the operation when the message names
+/// one. The panic is caught quietly: no message or backtrace reaches stderr.
 fn guarded<T, E: std::fmt::Display>(
     spec: &Spec,
+    api: &Api,
     what: &str,
     f: impl FnOnce() -> std::result::Result<T, E>,
 ) -> Result<T> {
     let fail = |message: String| CodegenError::Generate {
         file: spec.path.clone(),
-        message,
+        message: format!("{message}{}", operation_named_in(api, &message)),
     };
-    catch_unwind(AssertUnwindSafe(f))
+    quiet_panics::install();
+    let result = quiet_panics::QUIET.with(|quiet| {
+        quiet.set(true);
+        let result = catch_unwind(AssertUnwindSafe(f));
+        quiet.set(false);
+        result
+    });
+    result
         .map_err(|payload| fail(format!("{what} panicked: {}", panic_message(&payload))))?
         .map_err(|e| fail(format!("{what}: {e}")))
+}
+
+/// After progenitor failed on the whole document: runs it on each operation alone (with
+/// every component) and names the first that fails by itself. `None` when none or all do
+/// (then the trouble is in the components, not an operation).
+fn culprit(api: &Api, plan: &Plan, settings: &GenerationSettings) -> Option<String> {
+    let doc = serde_json::to_value(&plan.openapi).ok()?;
+    let paths = doc.get("paths")?.as_object()?;
+    let mut failing = Vec::new();
+    let mut total = 0;
+    for op in &api.operations {
+        let item = paths.get(op.path)?;
+        let mut single_item = serde_json::Map::new();
+        if let Some(shared) = item.get("parameters") {
+            single_item.insert("parameters".into(), shared.clone());
+        }
+        single_item.insert(op.method.into(), item.get(op.method)?.clone());
+        let mut single = doc.clone();
+        single["paths"] = serde_json::json!({ op.path: single_item });
+        let Ok(single) = serde_json::from_value::<openapiv3::OpenAPI>(single) else {
+            continue;
+        };
+        total += 1;
+        quiet_panics::install();
+        let failed = quiet_panics::QUIET.with(|quiet| {
+            quiet.set(true);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                Generator::new(settings).generate_tokens(&single)
+            }));
+            quiet.set(false);
+            !matches!(result, Ok(Ok(_)))
+        });
+        if failed {
+            failing.push(op);
+        }
+    }
+    match failing.first() {
+        Some(op) if failing.len() < total || total == 1 => {
+            Some(format!(" (operation `{}` at {})", op.id, op.pointer))
+        }
+        _ => None,
+    }
+}
+
+/// progenitor knows operations by the ids we gave it (`GetAccessKey`, `get_access_key`);
+/// the maintainer knows them by the spec's. Names the first operation the message
+/// mentions in any of its spellings, with its JSON pointer.
+fn operation_named_in(api: &Api, message: &str) -> String {
+    let mentioned = |op: &&crate::model::Op| {
+        [op.id, op.rust_id.as_str(), op.rust_method.as_str()]
+            .iter()
+            .any(|name| contains_word(message, name))
+    };
+    match api.operations.iter().find(mentioned) {
+        Some(op) => format!(" (operation `{}` at {})", op.id, op.pointer),
+        None => String::new(),
+    }
+}
+
+/// `name` in `text` with no identifier character on either side.
+fn contains_word(text: &str, name: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(name).any(|(at, _)| {
+        !ident(text[..at].chars().next_back()) && !ident(text[at + name.len()..].chars().next())
+    })
+}
+
+/// A panic hook that stays silent on a thread while it runs a guarded progenitor call,
+/// and defers to the previous hook everywhere else (tests, other threads).
+mod quiet_panics {
+    use std::cell::Cell;
+    use std::sync::Once;
+
+    thread_local! {
+        pub(super) static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub(super) fn install() {
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if !QUIET.with(Cell::get) {
+                    previous(info);
+                }
+            }));
+        });
+    }
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
