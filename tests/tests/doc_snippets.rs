@@ -9,14 +9,12 @@
 //! * empty: every example that addresses a resource by ID meets the documented 404
 //!   (the HEAD examples handle it, the others return it).
 //!
-//! The list below must name every example of the crate (checked against its source), and
-//! together the examples must call every operation of the API (checked in the journals).
+//! The examples come from the crate's generated registry (`ALL`, checked against its
+//! source), and together they must call every operation of the API (checked in the
+//! journals).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::error::Error;
 
-use futures_util::future::LocalBoxFuture;
-use ngrok_ai::Client;
 use ngrok_ai_doc_snippets as s;
 use ngrok_ai_mock::{MockServer, Seed};
 use serde_json::{json, Value};
@@ -24,69 +22,28 @@ use serde_json::{json, Value};
 /// The snippets crate's source, to find the IDs its examples use.
 const SOURCE: &str = include_str!("../../generated/docs/snippets/src/lib.rs");
 
-type Outcome = Result<(), Box<dyn Error>>;
-type Snippet = for<'c> fn(&'c Client) -> LocalBoxFuture<'c, Outcome>;
-
-macro_rules! snippets {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        &[$((
-            concat!(stringify!($module), "::", stringify!($name)),
-            {
-                fn call(client: &Client) -> LocalBoxFuture<'_, Outcome> {
-                    Box::pin(s::$module::$name(client))
-                }
-                call as Snippet
-            },
-        )),*]
-    };
+/// Every example of the crate, from the registry the generator writes beside them.
+fn snippets() -> impl Iterator<Item = (&'static str, &'static s::Example)> {
+    s::ALL.iter().map(|example| (example.name, example))
 }
 
-const SNIPPETS: &[(&str, Snippet)] = snippets![
-    access_key_configurations::list_access_key_configurations,
-    access_key_configurations::head_access_key_configurations,
-    access_key_configurations::create_access_key_configuration,
-    access_key_configurations::get_access_key_configuration,
-    access_key_configurations::head_access_key_configuration,
-    access_key_configurations::update_access_key_configuration,
-    access_key_configurations::delete_access_key_configuration,
-    access_keys::list_access_keys,
-    access_keys::head_access_keys,
-    access_keys::create_access_key,
-    access_keys::get_access_key,
-    access_keys::head_access_key,
-    access_keys::update_access_key,
-    access_keys::delete_access_key,
-    configuration::get_gateway_config,
-    configuration::head_gateway_config,
-    configuration::update_gateway_config,
-    api_keys::list_api_keys,
-    api_keys::head_api_keys,
-    api_keys::create_api_key,
-    api_keys::get_api_key,
-    api_keys::head_api_key,
-    api_keys::update_api_key,
-    api_keys::delete_api_key,
-    credits::get_credit_transactions,
-    credits::get_credit_balance,
-    credits::create_checkout_session,
-    providers::list_providers,
-    providers::head_providers,
-    providers::create_provider,
-    providers::get_provider,
-    providers::head_provider,
-    providers::update_provider,
-    providers::delete_provider,
-    provider_keys::list_provider_api_keys,
-    provider_keys::head_provider_api_keys,
-    provider_keys::create_provider_api_key,
-    provider_keys::get_provider_api_key,
-    provider_keys::head_provider_api_key,
-    provider_keys::update_provider_api_key,
-    provider_keys::delete_provider_api_key,
-    provider_keys::rotate_provider_api_key,
-    usage::list_usage,
-    usage::get_usage_overview,
-];
+/// The API model, for what the examples must cover.
+fn api_counts() -> (usize, usize) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ngrok-ai.yaml");
+    let spec = ngrok_ai_codegen::load::load_spec(&path).unwrap_or_else(|e| panic!("{e}"));
+    let api = ngrok_ai_codegen::model::Api::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let conflicts = api
+        .operations
+        .iter()
+        .filter(|op| op.conflict().is_some())
+        .count();
+    let by_id = api
+        .operations
+        .iter()
+        .filter(|op| op.params.iter().any(|p| p.location == "path"))
+        .count();
+    (conflicts, by_id)
+}
 
 /// `module::function` → that function's source, for every example in the crate.
 fn sources() -> BTreeMap<String, &'static str> {
@@ -225,23 +182,23 @@ fn statuses(mock: &MockServer) -> Vec<Option<u16>> {
 }
 
 #[test]
-fn the_list_names_every_example_of_the_crate() {
-    let listed: BTreeSet<String> = SNIPPETS.iter().map(|(n, _)| n.to_string()).collect();
+fn the_registry_names_every_example_of_the_crate() {
+    let listed: BTreeSet<String> = snippets().map(|(n, _)| n.to_string()).collect();
     let in_source: BTreeSet<String> = sources().into_keys().collect();
     assert_eq!(
         listed, in_source,
-        "SNIPPETS must list exactly the functions of generated/docs/snippets"
+        "snippets::ALL must list exactly the functions of generated/docs/snippets"
     );
-    assert_eq!(listed.len(), SNIPPETS.len(), "a snippet is listed twice");
+    assert_eq!(listed.len(), s::ALL.len(), "an example is listed twice");
 }
 
 #[tokio::test]
 async fn every_example_succeeds_against_a_seeded_mock() {
     let mut called = BTreeSet::new();
-    for (name, snippet) in SNIPPETS {
+    for (name, snippet) in snippets() {
         let mock = mock_with(Some(seed(false))).await;
         let client = mock.client();
-        if let Err(e) = snippet(&client).await {
+        if let Err(e) = (snippet.run)(&client).await {
             panic!("{name} failed: {e}");
         }
         let journal = mock.journal();
@@ -274,33 +231,33 @@ async fn every_example_succeeds_against_a_seeded_mock() {
 async fn the_delete_examples_handle_the_documented_409() {
     let sources = sources();
     let mut conflicts = 0;
-    for (name, snippet) in SNIPPETS {
-        if !sources[*name].contains("is_conflict()") {
+    for (name, snippet) in snippets() {
+        if !sources[name].contains("is_conflict()") {
             continue;
         }
         let mock = mock_with(Some(seed(true))).await;
-        snippet(&mock.client())
+        (snippet.run)(&mock.client())
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(statuses(&mock), [Some(409)], "{name}");
         conflicts += 1;
     }
-    // Configurations (linked to an access key) and providers (named by a provider key).
-    assert_eq!(conflicts, 2);
+    // Every DELETE the spec says is refused while referenced has an example meeting it.
+    assert_eq!(conflicts, api_counts().0);
 }
 
 #[tokio::test]
 async fn examples_addressing_a_missing_resource_meet_the_documented_404() {
     let sources = sources();
     let mut checked = 0;
-    for (name, snippet) in SNIPPETS {
-        if !sources[*name].contains(".id(\"") {
+    for (name, snippet) in snippets() {
+        if !sources[name].contains(".id(\"") {
             continue;
         }
         let mock = mock_with(None).await;
-        match snippet(&mock.client()).await {
+        match (snippet.run)(&mock.client()).await {
             // HEAD examples print "no such resource" and return Ok.
-            Ok(()) => assert!(sources[*name].contains("is_not_found()"), "{name}"),
+            Ok(()) => assert!(sources[name].contains("is_not_found()"), "{name}"),
             Err(e) => {
                 let error = e
                     .downcast_ref::<ngrok_ai::Error>()
@@ -311,6 +268,6 @@ async fn examples_addressing_a_missing_resource_meet_the_documented_404() {
         assert_eq!(statuses(&mock), [Some(404)], "{name}");
         checked += 1;
     }
-    // get, head, update, delete for five resources, and rotate.
-    assert_eq!(checked, 21);
+    // Every operation addressing a resource by ID.
+    assert_eq!(checked, api_counts().1);
 }

@@ -403,6 +403,7 @@ fn operation_code(api: &Api<'_>, rust: &RustApi, op: &Op<'_>) -> Result<String, 
 pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
     let mut modules: Vec<(String, Vec<String>)> = Vec::new();
     let mut by_op = BTreeMap::new();
+    let mut registry = String::new();
     for tag in &api.tags {
         let module = tag.slug.replace('-', "_");
         let mut functions = Vec::new();
@@ -417,6 +418,11 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
                 op.method.to_uppercase(),
                 op.path,
                 op.rust_method,
+            ));
+            registry.push_str(&format!(
+                "Example {{ operation: {:?}, name: \"{module}::{function}\", run: |client| Box::pin({module}::{function}(client)) }},\n",
+                op.id,
+                function = op.rust_method,
             ));
             by_op.insert(
                 op.id.to_string(),
@@ -443,6 +449,21 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
             functions.concat()
         ));
     }
+    source.push_str(&format!(
+        "/// What an example returns.\n\
+         pub type Outcome = Result<(), Box<dyn std::error::Error>>;\n\
+         /// One example, for tests that run them all without naming each.\n\
+         pub struct Example {{\n\
+         /// The operationId it calls.\n\
+         pub operation: &'static str,\n\
+         /// `module::function` in this crate.\n\
+         pub name: &'static str,\n\
+         /// Runs it with `client`.\n\
+         pub run: for<'c> fn(&'c ngrok_ai::Client) -> futures_util::future::LocalBoxFuture<'c, Outcome>,\n\
+         }}\n\
+         /// Every example, in the order of the docs.\n\
+         pub static ALL: &[Example] = &[\n{registry}];\n"
+    ));
     let file: syn::File = syn::parse_str(&source)
         .map_err(|e| format!("the snippets do not parse as Rust: {e}\n{source}"))?;
     let formatted = format(&file);

@@ -727,3 +727,253 @@ pub mod usage {
         Ok(())
     }
 }
+/// What an example returns.
+pub type Outcome = Result<(), Box<dyn std::error::Error>>;
+/// One example, for tests that run them all without naming each.
+pub struct Example {
+    /// The operationId it calls.
+    pub operation: &'static str,
+    /// `module::function` in this crate.
+    pub name: &'static str,
+    /// Runs it with `client`.
+    pub run: for<'c> fn(
+        &'c ngrok_ai::Client,
+    ) -> futures_util::future::LocalBoxFuture<'c, Outcome>,
+}
+/// Every example, in the order of the docs.
+pub static ALL: &[Example] = &[
+    Example {
+        operation: "ListAIGatewayAccessKeyConfigurations",
+        name: "access_key_configurations::list_access_key_configurations",
+        run: |client| Box::pin(
+            access_key_configurations::list_access_key_configurations(client),
+        ),
+    },
+    Example {
+        operation: "HeadAIGatewayAccessKeyConfigurations",
+        name: "access_key_configurations::head_access_key_configurations",
+        run: |client| Box::pin(
+            access_key_configurations::head_access_key_configurations(client),
+        ),
+    },
+    Example {
+        operation: "CreateAIGatewayAccessKeyConfiguration",
+        name: "access_key_configurations::create_access_key_configuration",
+        run: |client| Box::pin(
+            access_key_configurations::create_access_key_configuration(client),
+        ),
+    },
+    Example {
+        operation: "GetAIGatewayAccessKeyConfiguration",
+        name: "access_key_configurations::get_access_key_configuration",
+        run: |client| Box::pin(
+            access_key_configurations::get_access_key_configuration(client),
+        ),
+    },
+    Example {
+        operation: "HeadAIGatewayAccessKeyConfiguration",
+        name: "access_key_configurations::head_access_key_configuration",
+        run: |client| Box::pin(
+            access_key_configurations::head_access_key_configuration(client),
+        ),
+    },
+    Example {
+        operation: "UpdateAIGatewayAccessKeyConfiguration",
+        name: "access_key_configurations::update_access_key_configuration",
+        run: |client| Box::pin(
+            access_key_configurations::update_access_key_configuration(client),
+        ),
+    },
+    Example {
+        operation: "DeleteAIGatewayAccessKeyConfiguration",
+        name: "access_key_configurations::delete_access_key_configuration",
+        run: |client| Box::pin(
+            access_key_configurations::delete_access_key_configuration(client),
+        ),
+    },
+    Example {
+        operation: "ListAIGatewayAccessKeys",
+        name: "access_keys::list_access_keys",
+        run: |client| Box::pin(access_keys::list_access_keys(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayAccessKeys",
+        name: "access_keys::head_access_keys",
+        run: |client| Box::pin(access_keys::head_access_keys(client)),
+    },
+    Example {
+        operation: "CreateAIGatewayAccessKey",
+        name: "access_keys::create_access_key",
+        run: |client| Box::pin(access_keys::create_access_key(client)),
+    },
+    Example {
+        operation: "GetAIGatewayAccessKey",
+        name: "access_keys::get_access_key",
+        run: |client| Box::pin(access_keys::get_access_key(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayAccessKey",
+        name: "access_keys::head_access_key",
+        run: |client| Box::pin(access_keys::head_access_key(client)),
+    },
+    Example {
+        operation: "UpdateAIGatewayAccessKey",
+        name: "access_keys::update_access_key",
+        run: |client| Box::pin(access_keys::update_access_key(client)),
+    },
+    Example {
+        operation: "DeleteAIGatewayAccessKey",
+        name: "access_keys::delete_access_key",
+        run: |client| Box::pin(access_keys::delete_access_key(client)),
+    },
+    Example {
+        operation: "GetAIGatewayConfig",
+        name: "configuration::get_gateway_config",
+        run: |client| Box::pin(configuration::get_gateway_config(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayConfig",
+        name: "configuration::head_gateway_config",
+        run: |client| Box::pin(configuration::head_gateway_config(client)),
+    },
+    Example {
+        operation: "UpdateAIGatewayConfig",
+        name: "configuration::update_gateway_config",
+        run: |client| Box::pin(configuration::update_gateway_config(client)),
+    },
+    Example {
+        operation: "ListAIGatewayAPIKeys",
+        name: "api_keys::list_api_keys",
+        run: |client| Box::pin(api_keys::list_api_keys(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayAPIKeys",
+        name: "api_keys::head_api_keys",
+        run: |client| Box::pin(api_keys::head_api_keys(client)),
+    },
+    Example {
+        operation: "CreateAIGatewayAPIKey",
+        name: "api_keys::create_api_key",
+        run: |client| Box::pin(api_keys::create_api_key(client)),
+    },
+    Example {
+        operation: "GetAIGatewayAPIKey",
+        name: "api_keys::get_api_key",
+        run: |client| Box::pin(api_keys::get_api_key(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayAPIKey",
+        name: "api_keys::head_api_key",
+        run: |client| Box::pin(api_keys::head_api_key(client)),
+    },
+    Example {
+        operation: "UpdateAIGatewayAPIKey",
+        name: "api_keys::update_api_key",
+        run: |client| Box::pin(api_keys::update_api_key(client)),
+    },
+    Example {
+        operation: "DeleteAIGatewayAPIKey",
+        name: "api_keys::delete_api_key",
+        run: |client| Box::pin(api_keys::delete_api_key(client)),
+    },
+    Example {
+        operation: "GetCreditTransactions",
+        name: "credits::get_credit_transactions",
+        run: |client| Box::pin(credits::get_credit_transactions(client)),
+    },
+    Example {
+        operation: "GetCreditBalance",
+        name: "credits::get_credit_balance",
+        run: |client| Box::pin(credits::get_credit_balance(client)),
+    },
+    Example {
+        operation: "CreateCheckoutSession",
+        name: "credits::create_checkout_session",
+        run: |client| Box::pin(credits::create_checkout_session(client)),
+    },
+    Example {
+        operation: "ListAIGatewayProviders",
+        name: "providers::list_providers",
+        run: |client| Box::pin(providers::list_providers(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayProviders",
+        name: "providers::head_providers",
+        run: |client| Box::pin(providers::head_providers(client)),
+    },
+    Example {
+        operation: "CreateAIGatewayProvider",
+        name: "providers::create_provider",
+        run: |client| Box::pin(providers::create_provider(client)),
+    },
+    Example {
+        operation: "GetAIGatewayProvider",
+        name: "providers::get_provider",
+        run: |client| Box::pin(providers::get_provider(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayProvider",
+        name: "providers::head_provider",
+        run: |client| Box::pin(providers::head_provider(client)),
+    },
+    Example {
+        operation: "UpdateAIGatewayProvider",
+        name: "providers::update_provider",
+        run: |client| Box::pin(providers::update_provider(client)),
+    },
+    Example {
+        operation: "DeleteAIGatewayProvider",
+        name: "providers::delete_provider",
+        run: |client| Box::pin(providers::delete_provider(client)),
+    },
+    Example {
+        operation: "ListAIGatewayProviderAPIKeys",
+        name: "provider_keys::list_provider_api_keys",
+        run: |client| Box::pin(provider_keys::list_provider_api_keys(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayProviderAPIKeys",
+        name: "provider_keys::head_provider_api_keys",
+        run: |client| Box::pin(provider_keys::head_provider_api_keys(client)),
+    },
+    Example {
+        operation: "CreateAIGatewayProviderAPIKey",
+        name: "provider_keys::create_provider_api_key",
+        run: |client| Box::pin(provider_keys::create_provider_api_key(client)),
+    },
+    Example {
+        operation: "GetAIGatewayProviderAPIKey",
+        name: "provider_keys::get_provider_api_key",
+        run: |client| Box::pin(provider_keys::get_provider_api_key(client)),
+    },
+    Example {
+        operation: "HeadAIGatewayProviderAPIKey",
+        name: "provider_keys::head_provider_api_key",
+        run: |client| Box::pin(provider_keys::head_provider_api_key(client)),
+    },
+    Example {
+        operation: "UpdateAIGatewayProviderAPIKey",
+        name: "provider_keys::update_provider_api_key",
+        run: |client| Box::pin(provider_keys::update_provider_api_key(client)),
+    },
+    Example {
+        operation: "DeleteAIGatewayProviderAPIKey",
+        name: "provider_keys::delete_provider_api_key",
+        run: |client| Box::pin(provider_keys::delete_provider_api_key(client)),
+    },
+    Example {
+        operation: "RotateAIGatewayProviderAPIKey",
+        name: "provider_keys::rotate_provider_api_key",
+        run: |client| Box::pin(provider_keys::rotate_provider_api_key(client)),
+    },
+    Example {
+        operation: "ListAIGatewayUsage",
+        name: "usage::list_usage",
+        run: |client| Box::pin(usage::list_usage(client)),
+    },
+    Example {
+        operation: "GetAIGatewayUsageOverview",
+        name: "usage::get_usage_overview",
+        run: |client| Box::pin(usage::get_usage_overview(client)),
+    },
+];
