@@ -413,11 +413,7 @@ fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
 /// Calls `f(context, node)` for every inline schema below `schema` (post-order, not
 /// `schema` itself), where `context` names the position in UpperCamelCase: the property
 /// name, then `Item` for array items and `Value` for map values.
-fn visit_inline_schemas(
-    schema: &mut Value,
-    context: &str,
-    f: &mut dyn FnMut(&str, &mut Value),
-) {
+fn visit_inline_schemas(schema: &mut Value, context: &str, f: &mut dyn FnMut(&str, &mut Value)) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
@@ -450,7 +446,7 @@ fn visit_inline_schemas(
 
 /// Makes every use of the given (formerly nullable) components nullable at the use site:
 /// `{$ref}` becomes `{allOf: [{$ref}], nullable: true}`, an `allOf` holding the `$ref`
-/// gets `nullable: true`. Example data is left alone.
+/// gets `nullable: true`. Example data and parameters are left alone.
 fn mark_uses_nullable(doc: &mut Value, components: &[String]) {
     fn is_target(v: &Value, targets: &[String]) -> bool {
         v.get("$ref")
@@ -477,7 +473,8 @@ fn mark_uses_nullable(doc: &mut Value, components: &[String]) {
                 }
                 for (key, child) in o.iter_mut() {
                     match key.as_str() {
-                        "example" | "examples" | "default" | "enum" => {}
+                        // Example data; parameters, which the client sends (never null).
+                        "example" | "examples" | "default" | "enum" | "parameters" => {}
                         // Its `$ref` members were handled with the object that holds them.
                         "allOf" => {
                             if let Value::Array(members) = child {

@@ -21,6 +21,11 @@ pub fn items(name: &str, e: &OpenEnum) -> Result<Vec<Item>, String> {
                 "enum value {value:?} of {name} has no usable Rust name"
             ));
         }
+        if let Some((_, other)) = variants.iter().find(|(v, _)| *v == variant) {
+            return Err(format!(
+                "enum values {other:?} and {value:?} of {name} both become the Rust variant `{variant}`"
+            ));
+        }
         variants.push((format_ident!("{variant}"), value.clone()));
     }
     let doc = format!(

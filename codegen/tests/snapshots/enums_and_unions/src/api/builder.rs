@@ -11,14 +11,34 @@ use super::{
 #[derive(Debug, Clone)]
 pub struct GetSteps<'a> {
     client: &'a super::Client,
+    status: Result<Option<crate::types::Status>, String>,
 }
 impl<'a> GetSteps<'a> {
     /// Starts the `GetSteps` call with `client`; [`Client::get_steps`](super::Client::get_steps) does the same.
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client: client }
+        Self {
+            client: client,
+            status: Ok(None),
+        }
+    }
+    /** Sets the `status` query parameter (optional).
+
+ Only steps in this state.*/
+    pub fn status<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<crate::types::Status>,
+    {
+        self.status = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `crate :: types :: Status` for status failed".to_string()
+            });
+        self
     }
     async fn send_raw(self) -> Result<ResponseValue<types::Steps>, Error<()>> {
-        let Self { client } = self;
+        let Self { client, status } = self;
+        let status = status.map_err(Error::InvalidRequest)?;
         let url = format!("{}/steps", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -34,6 +54,7 @@ impl<'a> GetSteps<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .query(&progenitor_client::QueryParam::new("status", &status))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {

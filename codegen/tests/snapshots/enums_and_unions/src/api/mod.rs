@@ -58,7 +58,10 @@ const _: () = {
 impl Client {
     /** Get steps.
 
- Sends `GET /steps` (operation `GetSteps`). Returns a [`builder::GetSteps`]; calling its [`send`](builder::GetSteps::send) sends the request.*/
+ Sends `GET /steps` (operation `GetSteps`). Returns a [`builder::GetSteps`]: set the parameters below with its methods, then call [`send`](builder::GetSteps::send).
+
+ Parameters:
+ - [`status`](builder::GetSteps::status) (query `status`, optional): Only steps in this state.*/
     pub fn get_steps(&self) -> builder::GetSteps<'_> {
         builder::GetSteps::new(self)
     }

@@ -165,15 +165,39 @@ Invoice variant.*/
 ///Read side.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Step {
+    /// Notification channel; null when notifications are off.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub channel: ::std::option::Option<crate::types::Channel>,
+    ///Inline enum as array items.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub kinds: ::std::option::Option<::std::vec::Vec<crate::types::StepKindsItem>>,
+    ///Labels of the step.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<crate::types::Label>>,
+    ///Inline nullable enum.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub mode: ::std::option::Option<crate::types::StepMode>,
+    ///State before the last change.
+    #[serde(
+        rename = "previousStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub previous_status: ::std::option::Option<crate::types::Status>,
+    /// Lifecycle state of a step.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<crate::types::Status>,
     /// Only one value today.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<crate::types::StepStrategy>,
+    ///Billing tier; null when not billed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tier: ::std::option::Option<crate::types::Tier>,
     /// Step kind.
     #[serde(rename = "type")]
     pub type_: crate::types::StepType,
 }
 impl Step {
-    /// Starts a [`builder::Step`] with no field set: one method per field, then `try_into()` to get the `Step`. Required: `type`; the conversion fails naming the first one missing.
+    /// Starts a [`builder::Step`] with no field set: one method per field, then `try_into()` to get the `Step`. Required: `channel`, `type`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::Step {
         Default::default()
     }
@@ -335,11 +359,39 @@ pub mod builder {
             }
         }
     }
-    /// Builder for [`Step`](super::Step), started by [`Step::builder`](super::Step::builder): one method per field, then `try_into()` (or `Step::try_from(builder)`). Required: `type`; the conversion fails naming the first one missing.
+    /// Builder for [`Step`](super::Step), started by [`Step::builder`](super::Step::builder): one method per field, then `try_into()` (or `Step::try_from(builder)`). Required: `channel`, `type`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct Step {
+        channel: ::std::result::Result<
+            ::std::option::Option<crate::types::Channel>,
+            ::std::string::String,
+        >,
+        kinds: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<crate::types::StepKindsItem>>,
+            ::std::string::String,
+        >,
+        labels: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<crate::types::Label>>,
+            ::std::string::String,
+        >,
+        mode: ::std::result::Result<
+            ::std::option::Option<crate::types::StepMode>,
+            ::std::string::String,
+        >,
+        previous_status: ::std::result::Result<
+            ::std::option::Option<crate::types::Status>,
+            ::std::string::String,
+        >,
+        status: ::std::result::Result<
+            ::std::option::Option<crate::types::Status>,
+            ::std::string::String,
+        >,
         strategy: ::std::result::Result<
             ::std::option::Option<crate::types::StepStrategy>,
+            ::std::string::String,
+        >,
+        tier: ::std::result::Result<
+            ::std::option::Option<crate::types::Tier>,
             ::std::string::String,
         >,
         type_: ::std::result::Result<crate::types::StepType, ::std::string::String>,
@@ -347,12 +399,105 @@ pub mod builder {
     impl ::std::default::Default for Step {
         fn default() -> Self {
             Self {
+                channel: Err("no value supplied for channel".to_string()),
+                kinds: Ok(Default::default()),
+                labels: Ok(Default::default()),
+                mode: Ok(Default::default()),
+                previous_status: Ok(Default::default()),
+                status: Ok(Default::default()),
                 strategy: Ok(Default::default()),
+                tier: Ok(Default::default()),
                 type_: Err("no value supplied for type_".to_string()),
             }
         }
     }
     impl Step {
+        /** Sets `channel` (required).
+
+ Notification channel; null when notifications are off.*/
+        pub fn channel<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::types::Channel>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.channel = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for channel: {e}")
+                });
+            self
+        }
+        /** Sets `kinds` (optional).
+
+ Inline enum as array items.*/
+        pub fn kinds<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<crate::types::StepKindsItem>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.kinds = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for kinds: {e}"));
+            self
+        }
+        /** Sets `labels` (optional).
+
+ Labels of the step.*/
+        pub fn labels<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<crate::types::Label>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.labels = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for labels: {e}"));
+            self
+        }
+        /** Sets `mode` (optional).
+
+ Inline nullable enum.*/
+        pub fn mode<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::types::StepMode>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.mode = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for mode: {e}"));
+            self
+        }
+        /** Sets `previousStatus` (optional).
+
+ State before the last change.*/
+        pub fn previous_status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::types::Status>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.previous_status = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for previous_status: {e}")
+                });
+            self
+        }
+        /** Sets `status` (optional).
+
+ Lifecycle state of a step.*/
+        pub fn status<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::types::Status>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.status = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for status: {e}"));
+            self
+        }
         /** Sets `strategy` (optional).
 
  Only one value today.*/
@@ -368,6 +513,19 @@ pub mod builder {
                 .map_err(|e| {
                     format!("error converting supplied value for strategy: {e}")
                 });
+            self
+        }
+        /** Sets `tier` (optional).
+
+ Billing tier; null when not billed.*/
+        pub fn tier<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<crate::types::Tier>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.tier = value
+                .try_into()
+                .map_err(|e| format!("error converting supplied value for tier: {e}"));
             self
         }
         /** Sets `type` (required).
@@ -390,7 +548,14 @@ pub mod builder {
             value: Step,
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
+                channel: value.channel?,
+                kinds: value.kinds?,
+                labels: value.labels?,
+                mode: value.mode?,
+                previous_status: value.previous_status?,
+                status: value.status?,
                 strategy: value.strategy?,
+                tier: value.tier?,
                 type_: value.type_?,
             })
         }
@@ -398,7 +563,14 @@ pub mod builder {
     impl ::std::convert::From<super::Step> for Step {
         fn from(value: super::Step) -> Self {
             Self {
+                channel: Ok(value.channel),
+                kinds: Ok(value.kinds),
+                labels: Ok(value.labels),
+                mode: Ok(value.mode),
+                previous_status: Ok(value.previous_status),
+                status: Ok(value.status),
                 strategy: Ok(value.strategy),
+                tier: Ok(value.tier),
                 type_: Ok(value.type_),
             }
         }
@@ -563,6 +735,311 @@ pub mod error {
         }
     }
 }
+/** Notification channel; null when notifications are off.
+
+ Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    /// `email`
+    Email,
+    /// `sms`
+    Sms,
+    /// A value this version of the client does not know.
+    Unknown(::std::string::String),
+}
+impl Channel {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for Channel {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "sms" => Self::Sms,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for Channel {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::serde::Serialize for Channel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Channel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/** A label of a step.
+
+ Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    /// `beta`
+    Beta,
+    /// `internal`
+    Internal,
+    /// A value this version of the client does not know.
+    Unknown(::std::string::String),
+}
+impl Label {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Beta => "beta",
+            Self::Internal => "internal",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for Label {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for Label {
+    fn from(value: &str) -> Self {
+        match value {
+            "beta" => Self::Beta,
+            "internal" => Self::Internal,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for Label {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::serde::Serialize for Label {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Label {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/** Lifecycle state of a step.
+
+ Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// A value this version of the client does not know.
+    Unknown(::std::string::String),
+}
+impl Status {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for Status {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/** A string enum of the API.
+
+ Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepKindsItem {
+    /// `fast`
+    Fast,
+    /// `slow`
+    Slow,
+    /// A value this version of the client does not know.
+    Unknown(::std::string::String),
+}
+impl StepKindsItem {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fast => "fast",
+            Self::Slow => "slow",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for StepKindsItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for StepKindsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "fast" => Self::Fast,
+            "slow" => Self::Slow,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for StepKindsItem {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::serde::Serialize for StepKindsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StepKindsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/** Inline nullable enum.
+
+ Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepMode {
+    /// `auto`
+    Auto,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know.
+    Unknown(::std::string::String),
+}
+impl StepMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for StepMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for StepMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for StepMode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::serde::Serialize for StepMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StepMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
 /** Only one value today.
 
  Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
@@ -671,6 +1148,67 @@ impl ::serde::Serialize for StepType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StepType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/** Billing tier.
+
+ Open enum: a value this client does not know decodes as `Unknown` and is sent back unchanged.*/
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    /// `free`
+    Free,
+    /// `paid`
+    Paid,
+    /// A value this version of the client does not know.
+    Unknown(::std::string::String),
+}
+impl Tier {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Paid => "paid",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::convert::From<&str> for Tier {
+    fn from(value: &str) -> Self {
+        match value {
+            "free" => Self::Free,
+            "paid" => Self::Paid,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::str::FromStr for Tier {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::serde::Serialize for Tier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
