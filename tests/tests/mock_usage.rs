@@ -24,31 +24,32 @@ fn event(
     is_error: bool,
     cost: &str,
 ) -> types::AiGatewayUsageEvent {
-    types::AiGatewayUsageEvent {
-        access_key_id: key.into(),
-        attempt_number: attempt,
-        cache_read_tokens: 0,
-        event_time: at(time),
-        id: id.into(),
-        input_tokens: 100,
-        is_error,
-        is_final_attempt: is_final,
-        is_streaming: false,
-        key_source: "ngrok".into(),
-        model: "gpt-4o-mini".into(),
-        model_display_name: "GPT-4o mini".into(),
-        output_tokens: 20,
-        provider: provider.into(),
-        provider_display_name: provider.into(),
-        provider_key_display_name: None,
-        provider_key_id: None,
-        reasoning_tokens: 0,
-        request_id: request.into(),
-        status_code: if is_error { 500 } else { 200 },
-        stop_reason: "stop".into(),
-        timed_out: false,
-        total_cost: cost.into(),
-    }
+    // Built from JSON rather than a struct literal, so a field the spec adds to usage
+    // events does not break this test's build.
+    serde_json::from_value(serde_json::json!({
+        "id": id,
+        "eventTime": time,
+        "requestId": request,
+        "accessKeyId": key,
+        "provider": provider,
+        "providerDisplayName": provider,
+        "model": "gpt-4o-mini",
+        "modelDisplayName": "GPT-4o mini",
+        "attemptNumber": attempt,
+        "isFinalAttempt": is_final,
+        "statusCode": if is_error { 500 } else { 200 },
+        "timedOut": false,
+        "isError": is_error,
+        "isStreaming": false,
+        "stopReason": "stop",
+        "inputTokens": 100,
+        "outputTokens": 20,
+        "cacheReadTokens": 0,
+        "reasoningTokens": 0,
+        "totalCost": cost,
+        "keySource": "ngrok",
+    }))
+    .expect("a usage event")
 }
 
 /// e0 is before the window; e2 is a non-final (retried) attempt of r2.

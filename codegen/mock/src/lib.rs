@@ -10,6 +10,41 @@
 //! Every request is checked against the spec (auth, path, method, query parameters, JSON
 //! body) and rejected the way the API would, with an `Error` body naming the field.
 //!
+//! # Where the behaviour comes from
+//!
+//! Most of it is read from the spec when the crate is generated:
+//!
+//! * **Validation**: every request body, query parameter and response is checked against
+//!   the spec's schemas and parameter declarations.
+//! * **Resources**: a schema with an `x-ngrok-id-prefix`, served on a collection path
+//!   (paged list, create) and an item path `{collection}/{id}` (get, update, delete,
+//!   HEAD), is a resource (see [`route::resources`]). One generic store serves all of
+//!   them, keeping each record as JSON: a create or update body's fields are stored under
+//!   their names and returned in the same-named response fields, so a field the spec adds
+//!   needs no code; PATCH keeps an omitted field, sets a value, and clears on `null`
+//!   (stored as `null` when the response schema makes the field nullable, as the empty
+//!   value of its type when the response requires it, removed otherwise). The server-managed fields are recognised by name and type — `id` (with
+//!   the prefix), `uri`, `createdAt`, `updatedAt`, `createdBy` and `lastUpdatedBy` (a
+//!   `Ref` to the acting API key); a required response field the store has no value for
+//!   shows the spec's example, an unset nullable one `null`. Lists page in descending ID
+//!   order by `beforeId` (exclusive; `limit` defaults to 100); a query parameter the list
+//!   declares under the name of a field filters by equality.
+//! * **Secrets and references**: `x-ngrok-returned-once` fields (tokens) are minted on
+//!   create and shown only in its response; `x-ngrok-write-only` fields are stored and
+//!   never shown; `x-ngrok-secret` values never reach logs, the journal or errors;
+//!   `x-ngrok-references` fields must name an existing resource (else 400 naming the
+//!   field), and a resource they name cannot be deleted (409).
+//! * **Everything else** answers the spec's example of its success response, with the
+//!   header `x-ngrok-mock: example` (never a 501).
+//!
+//! What a schema cannot say is written by hand, in one module of hooks keyed by the
+//! generated `Operation` enum: the gateway settings singleton (defaults, Go durations),
+//! provider-key rotation, credits and checkout sessions, usage paging and the overview,
+//! `keyRedacted` derived from the secret, an access key's linked configuration, provider
+//! keys naming a built-in or custom provider, custom providers (unique, models with
+//! `aigpm_` IDs, 409 while referenced), and routers referencing or creating provider
+//! keys. The decisions they take where the spec is silent are listed below.
+//!
 //! # Quick start
 //!
 //! ```
@@ -113,7 +148,7 @@
 //! * Deleting a provider still named by a provider key (`providerId`) or by an access
 //!   key configuration (a router rule's `provider`, or `access.providers.allow`) → 409,
 //!   as the spec says; deleting a configuration still linked to an access key → 409 as
-//!   well. `details` carry `id` and `referencedBy`.
+//!   well (its `x-ngrok-references`). `details` carry `id` and `referencedBy`.
 //! * A body that references a missing resource (`accessKeyConfigurationId`, a router
 //!   key `id`, a provider key's `providerId` that is neither built-in nor a custom
 //!   provider's) → 400 naming the field: the request is invalid, while 404 is kept for
@@ -121,9 +156,13 @@
 //! * Creating a custom provider with a built-in provider ID → 400; with a `providerId`
 //!   another custom provider has → 409.
 //! * A router step key is either `{id}` (an existing provider key) or `{name, value}`
-//!   (a provider key created inline for the rule's `provider`).
-//! * `null` for a field the resource requires (`name` of a configuration, provider or
-//!   provider key) stores the empty string. Gateway timeouts must be Go durations.
+//!   (a provider key created inline for the rule's provider); a key deleted later is no
+//!   longer shown in the router.
+//! * `null` for a field that the resource requires and that cannot be `null` (`name` of
+//!   a configuration, provider or provider key) clears it to the empty value of its type
+//!   (`""`). Gateway timeouts must be Go durations.
+//! * A `groupBy` of the usage overview that the mock cannot aggregate by → 400 naming
+//!   the parameter (never another grouping).
 //! * Query parameters the operation does not declare are ignored; declared ones are
 //!   checked (type, bounds, format, enum, at most once). Request bodies must be JSON
 //!   (a `Content-Type` other than JSON → 415; over 1 MiB → 413).
@@ -136,12 +175,17 @@
 //!   position). The overview's buckets are ordered by UTC day, then group key (ascending).
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod cli;
+mod crud;
+pub mod duration;
 pub mod failure;
 pub mod fault;
+mod hooks;
 pub mod ids;
 pub mod journal;
 pub mod query;
+pub mod render;
 pub mod route;
 pub mod schema;
 pub mod seed;
@@ -149,11 +193,12 @@ pub mod server;
 #[rustfmt::skip]
 mod spec;
 pub mod state;
+pub mod store;
 pub mod usage;
 
 pub use fault::{Fault, FaultKind};
 pub use journal::JournalEntry;
-pub use route::{routes, Route};
+pub use route::{routes, Operation, Route};
 pub use seed::{Seed, SeedError};
 pub use server::{MockServer, MockServerBuilder, StartError};
 pub use state::CheckoutRecord;

@@ -70,18 +70,28 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
     };
     let runtime = mock_dir();
     let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
-    out.files
-        .insert(dir.join("Cargo.toml"), cargo_toml(&manifest).map_err(fail)?);
+    out.files.insert(
+        dir.join("Cargo.toml"),
+        cargo_toml(&manifest, &crate::release::crate_version()?).map_err(fail)?,
+    );
     let sources = hand_written::rust_sources(&runtime.join("src"))?;
     let handled = operations_named(&sources).map_err(fail)?;
+    let covered = |op: &Op| {
+        handled.contains(&op.variant)
+            || api
+                .resources
+                .iter()
+                .any(|r| r.operations().contains(&Some(op.id)))
+    };
+    // The mock answers a HEAD the way it answers the GET on the same path.
     let example_only: Vec<&str> = api
         .operations
         .iter()
-        .filter(|op| !handled.contains(&op.variant))
         .filter(|op| {
-            !api.resources
-                .iter()
-                .any(|r| r.operations().contains(&Some(op.id)))
+            let get = (op.method == "head")
+                .then(|| api.operation_at(op.path, "get"))
+                .flatten();
+            !covered(op) && !get.is_some_and(|get| covered(get))
         })
         .map(|op| op.id)
         .collect();
@@ -137,7 +147,7 @@ fn operations_named(sources: &[(String, String)]) -> std::result::Result<BTreeSe
 
 /// The generated manifest: the runtime's `[dependencies]`, with the client dependency
 /// pointed at the sibling `generated/ngrok-ai`.
-fn cargo_toml(runtime_manifest: &str) -> std::result::Result<String, String> {
+fn cargo_toml(runtime_manifest: &str, version: &str) -> std::result::Result<String, String> {
     let deps = hand_written::toml_section(runtime_manifest, "[dependencies]")
         .ok_or("codegen/mock/Cargo.toml has no [dependencies]")?;
     if !deps.contains(CLIENT_DEP_RUNTIME) {
@@ -167,7 +177,6 @@ path = "src/main.rs"
 
 [dependencies]
 {deps}"#,
-        version = super::client_crate::CRATE_VERSION,
     ))
 }
 

@@ -7,6 +7,7 @@ use ngrok_ai::types;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::route::Operation;
 use crate::state::State;
 
 /// Why a seed was rejected.
@@ -26,10 +27,10 @@ impl std::error::Error for SeedError {}
 ///
 /// Resources are given as the body of their create operation, plus an optional `id`
 /// (with the resource's prefix, e.g. `aigp_…`; minted when absent) and, for `apiKeys`
-/// and `accessKeys`, an optional `token` (an API key seeded with a token authenticates
-/// requests like the configured key). They are created in this order, so later ones may
-/// refer to earlier ones: providers, provider keys, access key configurations, access
-/// keys, API keys.
+/// and `accessKeys` (the resources with a token returned once), an optional `token` (an
+/// API key seeded with a token authenticates requests like the configured key). They are
+/// created in this order, so later ones may refer to earlier ones: providers, provider
+/// keys, access key configurations, access keys, API keys.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Seed {
@@ -103,19 +104,19 @@ impl Seed {
             .add_transactions(self.credit_transactions)
             .map_err(SeedError)?;
         for (key, operation, entries) in [
-            ("providers", "CreateAIGatewayProvider", self.providers),
+            ("providers", Operation::CreateProvider, self.providers),
             (
                 "providerKeys",
-                "CreateAIGatewayProviderAPIKey",
+                Operation::CreateProviderApiKey,
                 self.provider_keys,
             ),
             (
                 "accessKeyConfigurations",
-                "CreateAIGatewayAccessKeyConfiguration",
+                Operation::CreateAccessKeyConfiguration,
                 self.access_key_configurations,
             ),
-            ("accessKeys", "CreateAIGatewayAccessKey", self.access_keys),
-            ("apiKeys", "CreateAIGatewayAPIKey", self.api_keys),
+            ("accessKeys", Operation::CreateAccessKey, self.access_keys),
+            ("apiKeys", Operation::CreateApiKey, self.api_keys),
         ] {
             for (i, entry) in entries.into_iter().enumerate() {
                 state

@@ -462,6 +462,9 @@ fn method_filter(method: Method) -> MethodFilter {
         Method::Post => MethodFilter::POST,
         Method::Patch => MethodFilter::PATCH,
         Method::Delete => MethodFilter::DELETE,
+        Method::Put => MethodFilter::PUT,
+        Method::Options => MethodFilter::OPTIONS,
+        Method::Trace => MethodFilter::TRACE,
     }
 }
 
@@ -691,7 +694,7 @@ async fn operation(shared: Arc<Shared>, route: &'static Route, req: Request) -> 
         body: json_body,
         path: parts.uri.path().to_owned(),
     };
-    let result = lock(&shared.state).dispatch(route.operation, &actor, &input);
+    let result = lock(&shared.state).dispatch(route.op, &actor, &input);
     match result {
         Ok(output) => {
             let schema_name = if output.status == route.success_status {
@@ -703,7 +706,7 @@ async fn operation(shared: Arc<Shared>, route: &'static Route, req: Request) -> 
                 output.status,
                 output.body.as_ref(),
                 head,
-                &[],
+                &output.headers,
                 meta,
                 schema_name,
             )

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
 use ngrok_ai::types;
+use serde_json::{json, Map, Value};
 
 /// A USD amount in integer units of 1e-5 (the precision of `totalCost`), so sums are exact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,6 +88,15 @@ struct Sums {
 }
 
 impl Sums {
+    /// `cost`, `requests` and `errors`, as buckets and totals show them.
+    fn render(&self) -> Map<String, Value> {
+        let mut out = Map::new();
+        out.insert("cost".into(), Value::String(self.cost.format()));
+        out.insert("requests".into(), json!(self.requests));
+        out.insert("errors".into(), json!(self.errors));
+        out
+    }
+
     fn add(&mut self, event: &types::AiGatewayUsageEvent, cost: Cost) {
         self.cost += cost;
         if event.is_final_attempt {
@@ -99,13 +109,14 @@ impl Sums {
 }
 
 /// The overview of `events` (already limited to the window): one bucket per UTC day and
-/// group key (provider, or access key when `by_access_key`), ordered by day then key.
-/// Cost sums every attempt; requests and errors count final attempts only.
+/// group key (`group_key` of the event: its provider, its access key…), ordered by day
+/// then key. Cost sums every attempt; requests and errors count final attempts only.
+/// Rendered as the spec's `AIGatewayUsageOverview` JSON.
 pub fn overview<'a>(
     events: impl Iterator<Item = &'a (types::AiGatewayUsageEvent, Cost)>,
-    by_access_key: bool,
+    group_key: impl Fn(&types::AiGatewayUsageEvent) -> &str,
     uri: String,
-) -> types::AiGatewayUsageOverview {
+) -> Value {
     let mut buckets: BTreeMap<(DateTime<Utc>, String), Sums> = BTreeMap::new();
     let mut totals = Sums::default();
     for (event, cost) in events {
@@ -114,32 +125,24 @@ pub fn overview<'a>(
             .date_naive()
             .and_time(NaiveTime::MIN)
             .and_utc();
-        let key = if by_access_key {
-            event.access_key_id.clone()
-        } else {
-            event.provider.clone()
-        };
+        let key = group_key(event).to_owned();
         buckets.entry((day, key)).or_default().add(event, *cost);
         totals.add(event, *cost);
     }
-    types::AiGatewayUsageOverview {
-        buckets: buckets
-            .into_iter()
-            .map(|((day, key), sums)| types::AiGatewayUsageOverviewBucket {
-                bucket_start: day,
-                group_key: key,
-                cost: sums.cost.format(),
-                requests: sums.requests,
-                errors: sums.errors,
-            })
-            .collect(),
-        totals: types::AiGatewayUsageOverviewTotals {
-            cost: totals.cost.format(),
-            requests: totals.requests,
-            errors: totals.errors,
-        },
-        uri,
-    }
+    let buckets: Vec<Value> = buckets
+        .into_iter()
+        .map(|((day, key), sums)| {
+            let mut bucket = sums.render();
+            bucket.insert("bucketStart".into(), crate::store::timestamp(day));
+            bucket.insert("groupKey".into(), Value::String(key));
+            Value::Object(bucket)
+        })
+        .collect();
+    json!({
+        "buckets": buckets,
+        "totals": Value::Object(totals.render()),
+        "uri": uri,
+    })
 }
 
 #[cfg(test)]
