@@ -3,6 +3,7 @@
 //! what the client sent.
 
 pub mod cassette;
+pub mod contract;
 pub mod fixtures;
 pub mod stub;
 
