@@ -27,11 +27,22 @@ fn snippets() -> impl Iterator<Item = (&'static str, &'static s::Example)> {
     s::ALL.iter().map(|example| (example.name, example))
 }
 
-/// The API model, for what the examples must cover.
+/// The API model of the spec (built once; it borrows the loaded spec).
+fn model() -> &'static ngrok_ai_codegen::model::Api<'static> {
+    static SPEC: std::sync::OnceLock<ngrok_ai_codegen::load::Spec> = std::sync::OnceLock::new();
+    static API: std::sync::OnceLock<ngrok_ai_codegen::model::Api<'static>> =
+        std::sync::OnceLock::new();
+    let spec = SPEC.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ngrok-ai.yaml");
+        ngrok_ai_codegen::load::load_spec(&path).unwrap_or_else(|e| panic!("{e}"))
+    });
+    API.get_or_init(|| ngrok_ai_codegen::model::Api::build(spec).unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// The API model's counts of what the examples must cover: DELETEs refused while
+/// referenced, and operations addressing a resource by ID.
 fn api_counts() -> (usize, usize) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ngrok-ai.yaml");
-    let spec = ngrok_ai_codegen::load::load_spec(&path).unwrap_or_else(|e| panic!("{e}"));
-    let api = ngrok_ai_codegen::model::Api::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let api = model();
     let conflicts = api
         .operations
         .iter()
@@ -92,12 +103,48 @@ fn ids_in_examples() -> BTreeMap<String, BTreeSet<String>> {
 /// examples meet their 409.
 fn seed(referenced: bool) -> Seed {
     let ids = ids_in_examples();
-    let known = ["aigac", "aigak", "aigk", "aigp", "aigpk"];
-    for prefix in ids.keys() {
-        assert!(
-            known.contains(&prefix.as_str()),
-            "the examples use an `{prefix}_` ID: add that resource to this seed"
-        );
+    // The resources below get tailored seeds (providers the keys name, references for the
+    // 409s); any other resource whose IDs the examples use is seeded from its create
+    // body's example, so a resource the spec gains needs no edit here.
+    let tailored = ["aigac", "aigak", "aigk", "aigp", "aigpk"];
+    let mut generic: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let model = model();
+    for (prefix, examples) in &ids {
+        if tailored.contains(&prefix.as_str()) {
+            continue;
+        }
+        let resource = model
+            .resources
+            .iter()
+            .find(|r| r.id_prefix.trim_end_matches('_') == prefix)
+            .unwrap_or_else(|| {
+                panic!("the examples use `{prefix}_` IDs but no resource has that prefix")
+            });
+        let body = resource
+            .create_body
+            .and_then(|name| model.schema(name))
+            .and_then(|schema| schema.get("example"))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        // Fields naming other resources are left out: those may not exist.
+        let body: serde_json::Map<String, Value> = body
+            .into_iter()
+            .filter(|(name, _)| {
+                resource
+                    .fields
+                    .iter()
+                    .all(|f| f.name != name || f.references.is_none())
+            })
+            .collect();
+        for id in examples {
+            let mut entry = body.clone();
+            entry.insert("id".into(), json!(id));
+            generic
+                .entry(resource.schema.to_string())
+                .or_default()
+                .push(Value::Object(entry));
+        }
     }
     let of = |prefix: &str| ids.get(prefix).cloned().unwrap_or_default();
     let mut providers = Vec::new();
@@ -164,6 +211,7 @@ fn seed(referenced: bool) -> Seed {
         "accessKeys": access_keys,
         "apiKeys": api_keys,
         "usageEvents": usage_events,
+        "resources": generic,
     });
     Seed::from_json(&seed.to_string()).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -1,5 +1,6 @@
 //! Seeding: state a test (or `--seed FILE`) puts in place before the first request.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use ngrok_ai::types;
@@ -60,6 +61,12 @@ pub struct Seed {
     /// `AIGatewayAPIKeyCreate` bodies (+ `id`, `token`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_keys: Vec<Value>,
+    /// Any resource of the spec by its schema name (e.g. `AIGatewayAccessKey`), as its
+    /// create bodies (+ `id` and returned-once fields), created after the named lists
+    /// above in the order of [`crate::route::resources`]. A resource the spec gains can
+    /// be seeded here with no change to this crate.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, Vec<Value>>,
 }
 
 impl Seed {
@@ -123,6 +130,28 @@ impl Seed {
                     .map_err(|e| SeedError(format!("{key}/{i}: {e}")))?;
             }
         }
+        let mut resources = self.resources;
+        for resource in crate::route::resources() {
+            let Some(entries) = resources.remove(resource.schema) else {
+                continue;
+            };
+            let create = resource.create.ok_or_else(|| {
+                SeedError(format!(
+                    "resources/{}: the API cannot create it",
+                    resource.schema
+                ))
+            })?;
+            for (i, entry) in entries.into_iter().enumerate() {
+                state
+                    .seed_resource(create, entry)
+                    .map_err(|e| SeedError(format!("resources/{}/{i}: {e}", resource.schema)))?;
+            }
+        }
+        if let Some(unknown) = resources.keys().next() {
+            return Err(SeedError(format!(
+                "resources/{unknown}: no such resource in the spec"
+            )));
+        }
         state.add_usage_events(self.usage_events).map_err(SeedError)
     }
 }
@@ -175,6 +204,31 @@ mod tests {
         let again = Seed::from_json(DOC_EXAMPLE).unwrap();
         let err = again.apply(&mut state).unwrap_err();
         assert!(err.to_string().contains("already exists"), "{err}");
+    }
+
+    #[test]
+    fn any_resource_seeds_by_its_schema_name() {
+        let resource = crate::route::resources()
+            .iter()
+            .find(|r| r.create.is_some())
+            .expect("the spec has a creatable resource");
+        let id = format!("{}seeded", resource.id_prefix);
+        let unknown = Seed::from_json(r#"{"resources": {"NoSuchSchema": [{}]}}"#)
+            .unwrap()
+            .apply(&mut State::new("http://mock", "key"))
+            .unwrap_err();
+        assert!(unknown.0.contains("NoSuchSchema"), "{unknown}");
+        // A body with only an id: accepted when the create body requires nothing,
+        // otherwise refused naming the resource — either way never silently dropped.
+        let seed = format!(
+            r#"{{"resources": {{"{}": [{{"id": "{id}"}}]}}}}"#,
+            resource.schema
+        );
+        let mut state = State::new("http://mock", "key");
+        match Seed::from_json(&seed).unwrap().apply(&mut state) {
+            Ok(()) => assert!(state.store.contains(resource, &id)),
+            Err(e) => assert!(e.0.contains(resource.schema), "{e}"),
+        }
     }
 
     #[test]

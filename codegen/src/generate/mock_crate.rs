@@ -91,7 +91,7 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
             let get = (op.method == "head")
                 .then(|| api.operation_at(op.path, "get"))
                 .flatten();
-            !covered(op) && !get.is_some_and(|get| covered(get))
+            !covered(op) && !get.is_some_and(&covered)
         })
         .map(|op| op.id)
         .collect();
