@@ -1,8 +1,9 @@
 //! ngrok-ai-codegen: turns `spec/ngrok-ai.yaml` into the crates under `generated/`.
 //!
 //! Pipeline: [`load`] (YAML → openapiv3, errors with JSON paths) → [`validate`] (our rules)
-//! → [`model`] (the API as every emitter reads it) → [`normalise`] (adapt a copy for progenitor) → [`generate`] (progenitor + our own
-//! items, formatted with prettyplease) → [`write`] (only files whose bytes changed).
+//! → [`model`] (the API as every emitter reads it) → [`normalise`] (adapt a copy for
+//! progenitor) → [`generate`] (progenitor + our own items, formatted with prettyplease)
+//! → [`write`] (only files whose bytes changed).
 
 pub mod docs;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod normalise;
 pub mod pointer;
+mod syntax;
 pub mod validate;
 pub mod write;
 

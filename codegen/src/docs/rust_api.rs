@@ -9,6 +9,7 @@ use quote::ToTokens;
 use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
 
 use crate::generate::ClientSyntax;
+use crate::syntax::serde_rename;
 
 /// A Rust type of the generated API, reduced to what examples and tables need.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,24 +249,6 @@ fn result_ok_type(ty: &Type) -> Option<&Type> {
         GenericArgument::Type(t) => Some(t),
         _ => None,
     }
-}
-
-/// The `rename = "..."` of a `#[serde(...)]` attribute.
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                found = Some(lit.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                // Skip the value of any other `key = value`.
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    found
 }
 
 /// A doc comment that is exactly `` `value` `` (how the open enums document their values).

@@ -10,6 +10,7 @@ use super::open_enums;
 use crate::load::Spec;
 use crate::model::Api;
 use crate::normalise::{type_name, Operation, Plan};
+use crate::syntax::is_named;
 
 pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Result<(), String> {
     remove_panicking_constructor(file)?;
@@ -42,7 +43,7 @@ fn remove_panicking_constructor(file: &mut syn::File) -> Result<(), String> {
     let mut removed = false;
     for item in &mut file.items {
         if let Item::Impl(imp) = item {
-            if imp.trait_.is_none() && is_type(&imp.self_ty, "Client") {
+            if imp.trait_.is_none() && is_named(&imp.self_ty, "Client") {
                 let before = imp.items.len();
                 imp.items
                     .retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
@@ -55,10 +56,6 @@ fn remove_panicking_constructor(file: &mut syn::File) -> Result<(), String> {
     } else {
         Err("progenitor output has no `Client::new` to replace".into())
     }
-}
-
-fn is_type(ty: &syn::Type, name: &str) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
 /// Adds the open enums and gives each tagged union a catch-all variant.
@@ -138,6 +135,11 @@ fn rewrite_send<'p>(imp: &mut ItemImpl, plan: &'p Plan) -> Result<Option<&'p Ope
         with: LitStr::new(&op.spec_id, Span::call_site()),
     };
     replace.visit_block_mut(&mut send.block);
+    let mut paths = CheckPathSegments::default();
+    paths.visit_block_mut(&mut send.block);
+    if let Some(error) = paths.error {
+        return Err(format!("{}: {error}", op.spec_id));
+    }
     send.sig.ident = format_ident!("send_raw");
     send.vis = syn::Visibility::Inherited;
     send.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -179,6 +181,68 @@ impl VisitMut for ReplaceOperationId {
                     field.expr = parse_quote!(#lit);
                 }
             }
+        }
+    }
+}
+
+/// Wraps the argument of every `encode_path(&x.to_string())` in the URL's `format!` in
+/// `crate::runtime::path::check_segment("x", ..)`, so that an empty, `.` or `..` path
+/// parameter is an `InvalidRequest` naming it instead of a URL that normalisation rewrites.
+#[derive(Default)]
+struct CheckPathSegments {
+    error: Option<String>,
+}
+
+impl CheckPathSegments {
+    fn wrap(&mut self, call: &mut syn::ExprCall) {
+        let is_encode_path =
+            matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("encode_path"));
+        if !is_encode_path || call.args.len() != 1 {
+            return;
+        }
+        let arg = &call.args[0];
+        let name = match arg {
+            syn::Expr::Reference(r) => match &*r.expr {
+                syn::Expr::MethodCall(m) => match &*m.receiver {
+                    syn::Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(name) = name else {
+            self.error = Some(format!(
+                "unexpected encode_path argument `{}`",
+                quote!(#arg)
+            ));
+            return;
+        };
+        call.args[0] = parse_quote! {
+            crate::runtime::path::check_segment(#name, #arg).map_err(Error::InvalidRequest)?
+        };
+    }
+}
+
+impl VisitMut for CheckPathSegments {
+    fn visit_expr_call_mut(&mut self, node: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, node);
+        self.wrap(node);
+    }
+
+    fn visit_macro_mut(&mut self, node: &mut syn::Macro) {
+        if !node.path.is_ident("format") {
+            return;
+        }
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        match node.parse_body_with(parser) {
+            Ok(mut args) => {
+                for arg in args.iter_mut() {
+                    self.visit_expr_mut(arg);
+                }
+                node.tokens = quote!(#args);
+            }
+            Err(error) => self.error = Some(format!("cannot read a format! call: {error}")),
         }
     }
 }
@@ -266,15 +330,21 @@ fn wrapper_impl(imp: &ItemImpl, op: &Operation, spec: &Spec) -> Result<Item, Str
             let stream_doc = format!(
                 " Every item of every page, fetched lazily: the next page is requested (with the \
                  `{param_name}` from `nextPageUri`) only when the current one is used up, so one \
-                 page is in memory at a time. The stream ends after the last page or the first error."
+                 page is in memory at a time. The stream ends after the last page or the first error; \
+                 a cursor the stream already followed, or more pages than \
+                 `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`."
             );
             quote! {
                 #[doc = #stream_doc]
                 pub fn stream(
                     self,
                 ) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<types::#item_ty, crate::Error>> {
-                    ::futures_util::StreamExt::boxed(crate::runtime::paginate::pages(self, |builder: Self| async move {
-                        let previous = builder.#param.as_ref().ok().and_then(|v| v.clone());
+                    let cursors = crate::runtime::paginate::Cursors::new(
+                        #spec_id,
+                        self.client.config().max_pages(),
+                        self.#param.as_ref().ok().and_then(|v| v.clone()),
+                    );
+                    ::futures_util::StreamExt::boxed(crate::runtime::paginate::pages(cursors, self, |builder: Self| async move {
                         let page = builder.clone().send().await?;
                         // A bad nextPageUri must not cost the items of this page.
                         let next = crate::runtime::paginate::next_page_param(
@@ -282,13 +352,7 @@ fn wrapper_impl(imp: &ItemImpl, op: &Operation, spec: &Spec) -> Result<Item, Str
                             page.next_page_uri.as_deref(),
                             #param_name,
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(#spec_id, previous.as_deref(), &value)?;
-                                Ok(Some(builder.#param(value)))
-                            }
-                            None => Ok(None),
-                        });
+                        .map(|next| next.map(|value| (value.clone(), builder.#param(value))));
                         Ok((page.#items, next))
                     }))
                 }
@@ -299,11 +363,13 @@ fn wrapper_impl(imp: &ItemImpl, op: &Operation, spec: &Spec) -> Result<Item, Str
         impl #generics #self_ty {
             #[doc = #doc]
             pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
+                let client = self.client;
                 match self.send_raw().await {
                     Ok(response) => Ok(response.into_inner()),
                     Err(error) => Err(crate::runtime::error::from_progenitor(
                         #spec_id,
                         ::reqwest::StatusCode::#status,
+                        client.config(),
                         error,
                     )
                     .await),

@@ -1,0 +1,155 @@
+//! Small `syn` helpers shared by the passes that edit or read generated syntax trees
+//! (post-processing, rustdoc, the docs' reading of the client).
+
+use syn::{Attribute, Expr, ImplItem, Item, ItemImpl, ItemMod, Type};
+
+pub(crate) fn module_items(m: &mut ItemMod) -> Result<&mut Vec<Item>, String> {
+    m.content
+        .as_mut()
+        .map(|(_, items)| items)
+        .ok_or_else(|| format!("`mod {}` has no body", m.ident))
+}
+
+pub(crate) fn impl_fns(imp: &mut ItemImpl) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    imp.items.iter_mut().filter_map(|i| match i {
+        ImplItem::Fn(f) => Some(f),
+        _ => None,
+    })
+}
+
+pub(crate) fn is_pub(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
+    type_ident(ty).is_some_and(|t| t == name)
+}
+
+pub(crate) fn type_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_trait_impl(imp: &ItemImpl, name: &str) -> bool {
+    imp.trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == name)
+}
+
+/// The type a field is "about": `Option<Nullable<Vec<T>>>` → `T`.
+pub(crate) fn innermost_type(ty: &Type) -> Option<String> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let wrapper = ["Option", "Nullable", "Vec", "Box"].contains(&last.ident.to_string().as_str());
+    if wrapper {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+            for arg in &args.args {
+                if let syn::GenericArgument::Type(inner) = arg {
+                    return innermost_type(inner);
+                }
+            }
+        }
+    }
+    Some(last.ident.to_string())
+}
+
+pub(crate) fn is_doc(attr: &Attribute) -> bool {
+    attr.path().is_ident("doc")
+}
+
+pub(crate) fn has_doc(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(is_doc)
+}
+
+/// The documentation of an item, as one string (one line per `#[doc]`).
+pub(crate) fn doc_text(attrs: &[Attribute]) -> String {
+    let mut lines = Vec::new();
+    for attr in attrs.iter().filter(|a| is_doc(a)) {
+        if let syn::Meta::NameValue(nv) = &attr.meta {
+            if let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+            {
+                lines.push(s.value());
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+pub(crate) fn set_doc(attrs: &mut Vec<Attribute>, text: &str) {
+    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+}
+
+pub(crate) fn set_doc_if_missing(attrs: &mut Vec<Attribute>, text: &str) {
+    if !has_doc(attrs) {
+        set_doc(attrs, text);
+    }
+}
+
+pub(crate) fn replace_doc(attrs: &mut Vec<Attribute>, text: &str) {
+    attrs.retain(|a| !is_doc(a));
+    set_doc(attrs, text);
+}
+
+/// Doc text with a leading space on every line, as `///` comments have.
+pub(crate) fn indent(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(|l| {
+            let l = l.trim_start();
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(crate) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub(crate) fn first_paragraph(doc: &str) -> String {
+    doc.trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// The JSON name of a field: its `#[serde(rename = "..")]`, else the Rust name.
+pub(crate) fn json_name(attrs: &[Attribute], ident: &str) -> String {
+    serde_rename(attrs).unwrap_or_else(|| ident.trim_start_matches("r#").to_string())
+}
+
+/// The `rename` of a field's `#[serde(..)]` attributes, if any.
+pub(crate) fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                found = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                // Skip the value of any other `key = value`.
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// `ListApiKeys` for `list_api_keys`: progenitor's builder and httpmock wrapper names.
+pub(crate) fn builder_name(snake: &str) -> String {
+    use heck::ToUpperCamelCase;
+    snake.to_upper_camel_case()
+}
