@@ -33,6 +33,7 @@ pub fn generate_all(root: &Path) -> Result<Output> {
     let (client, syntax) = generate::generate_with_syntax(&spec, &api)?;
     let docs = docs::generate_from(&spec, &api, &syntax)?;
     let mut output = generate::mock_crate::add(client, &spec, &api)?;
+    output = generate::cli_crate::add(output, &spec, &api, &syntax)?;
     output.files.extend(docs.files);
     output.owned_dirs.extend(docs.owned_dirs);
     Ok(output)

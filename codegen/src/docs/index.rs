@@ -18,7 +18,8 @@ pub fn render(api: &Api<'_>, pages: &[TagPage]) -> String {
     page.para(&format!(
         "This reference is generated from [the OpenAPI description](../../spec/ngrok-ai.yaml) \
          (\"{}\"): {} operations on {} resources, {} types. Every operation comes with a Rust \
-         example for the generated `ngrok-ai` crate and the equivalent curl command.",
+         example for the generated `ngrok-ai` crate, the equivalent curl command, and the \
+         `ngrok-ai` command line (crate `ngrok-ai-cli`).",
         api.title,
         api.operations.len(),
         api.tags.len(),

@@ -10,6 +10,7 @@ use super::markdown::{
 };
 use super::rust_api::RustApi;
 use super::snippets::Snippets;
+use crate::model::cli::{self, Cli};
 use crate::model::{Api, Conflict, Op, Tag};
 
 pub struct TagPage {
@@ -27,6 +28,7 @@ pub fn render(
     tag: &Tag<'_>,
 ) -> Result<TagPage, String> {
     let ops: Vec<&Op<'_>> = api.operations_of(tag.name).collect();
+    let cli = cli::build(api)?;
     // Anchors first (same heading order as below), for the list of operations at the top.
     let mut slugger = Slugger::default();
     slugger.slug(&tag.title);
@@ -63,7 +65,7 @@ pub fn render(
         if anchor != anchors[op.id] {
             return Err(format!("anchor of {} changed while rendering", op.id));
         }
-        operation(&mut page, api, rust, snippets, op)?;
+        operation(&mut page, api, rust, snippets, &cli, op)?;
     }
     Ok(TagPage {
         file: format!("{}.md", tag.slug),
@@ -77,14 +79,21 @@ fn operation(
     api: &Api<'_>,
     rust: &RustApi,
     snippets: &Snippets,
+    cli: &Cli<'_>,
     op: &Op<'_>,
 ) -> Result<(), String> {
+    let command = cli
+        .command(op.id)
+        .ok_or_else(|| format!("no CLI command for {}", op.id))?;
     page.para(&format!(
-        "`{} {}` · operationId `{}` · Rust `client.{}()`",
+        "`{} {}` · operationId `{}` · Rust `client.{}()` · CLI `{} {} {}`",
         op.method.to_uppercase(),
         op.path,
         op.id,
-        op.rust_method
+        op.rust_method,
+        cli::BINARY,
+        command.group,
+        command.action
     ));
     page.para(op.description);
 
@@ -229,6 +238,14 @@ fn operation(
     page.code("rust", &snippet.body);
     page.para("**curl**");
     page.code("sh", &curl::command(api, op));
+    page.para(&format!(
+        "**CLI** (`{}`; `{} {} {} --help` lists every flag):",
+        cli::BINARY,
+        cli::BINARY,
+        command.group,
+        command.action
+    ));
+    page.code("sh", &cli::shell_line(&cli::example(api, command)));
 
     page.para("**Errors**");
     let mut errors = vec![

@@ -4,6 +4,7 @@
 //! submodules here add what progenitor lacks (typed errors, streams, open enums,
 //! construction, retries through the client hooks) by editing its syntax tree.
 
+pub mod cli_crate;
 mod client_crate;
 mod hand_written;
 mod httpmock_crate;

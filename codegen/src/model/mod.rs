@@ -8,6 +8,7 @@
 //! ([`resource`]). Everything borrows from [`Spec::raw`], in document order. A construct
 //! the emitters cannot represent is an error naming its JSON pointer, never skipped.
 
+pub mod cli;
 mod resource;
 
 use std::collections::BTreeSet;
