@@ -4,7 +4,12 @@
 //! → [`model`] (the API as every emitter reads it) → [`normalise`] (adapt a copy for
 //! progenitor) → [`generate`] (progenitor + our own items, formatted with prettyplease)
 //! → [`write`] (only files whose bytes changed).
+//!
+//! Beside it: [`diff`] compares two descriptions through the same model (`cargo xtask
+//! diff`), and [`release`] holds the generated crate's version and changelog
+//! (`cargo xtask release`).
 
+pub mod diff;
 pub mod docs;
 pub mod error;
 pub mod generate;
@@ -13,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod normalise;
 pub mod pointer;
+pub mod release;
 mod syntax;
 pub mod validate;
 pub mod write;

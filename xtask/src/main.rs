@@ -1,8 +1,13 @@
 //! `cargo xtask regen` writes `generated/` from `spec/`; `cargo xtask check` fails with a
-//! diff when `generated/` is stale; `cargo xtask record` records cassettes (`record.rs`);
-//! `cargo xtask bench` runs the benchmarks (`bench.rs`).
+//! diff when `generated/` is stale; `cargo xtask diff` compares two descriptions of the
+//! API; `cargo xtask release` versions the generated crate (`release.rs`); `cargo xtask
+//! semver` checks that version with cargo-semver-checks (`semver.rs`); `cargo xtask
+//! record` records cassettes (`record.rs`); `cargo xtask bench` runs the benchmarks
+//! (`bench.rs`).
 
 mod bench;
+mod release;
+mod semver;
 
 #[cfg(feature = "record")]
 mod record;
@@ -10,13 +15,106 @@ mod record;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand, ValueEnum};
+use ngrok_ai_codegen::diff::{self, render, Class, Options, Source};
 use ngrok_ai_codegen::write::{self, Difference};
 
-const USAGE: &str = "usage: cargo xtask <regen|check|record|bench>
-  regen   generate generated/ from spec/ngrok-ai.yaml (writes only changed files)
-  check   fail with a diff if generated/ differs from what regen would write
-  record  record a tour of the API as cassettes (cargo xtask record --help)
-  bench   run the benchmarks against same-run baselines (cargo xtask bench --help)";
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "The ngrok-ai-rs toolchain: spec/ngrok-ai.yaml → generated/",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate generated/ from spec/ngrok-ai.yaml (writes only changed files)
+    Regen,
+    /// Fail with a diff if generated/ differs from what regen would write
+    Check,
+    /// Compare two descriptions of the API and classify every change
+    ///
+    /// OLD and NEW are files or `git:REV` (the spec at a revision); by default `git:HEAD`
+    /// against the working tree's spec/ngrok-ai.yaml.
+    Diff(DiffArgs),
+    /// Version the generated crate from the diff since the last release, write its
+    /// changelog entry, and regenerate
+    Release(ReleaseArgs),
+    /// Run cargo-semver-checks on generated/ngrok-ai against the previous release
+    Semver(semver::Args),
+    /// Record a tour of the API as cassettes (cargo xtask record --help)
+    #[command(disable_help_flag = true)]
+    Record {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run the benchmarks against same-run baselines (cargo xtask bench --help)
+    #[command(disable_help_flag = true)]
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The old description: a file or git:REV [default: git:HEAD]
+    old: Option<String>,
+    /// The new description: a file or git:REV [default: spec/ngrok-ai.yaml]
+    new: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit with status 1 when a change of this class (or a worse one) is found
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Compare wire facts only: ignore prose, examples, ordering, Rust names and
+    /// extensions that are not wire facts
+    #[arg(long)]
+    wire: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
+    Additive,
+    Informational,
+}
+
+impl FailOn {
+    fn class(self) -> Class {
+        match self {
+            FailOn::Breaking => Class::Breaking,
+            FailOn::Additive => Class::Additive,
+            FailOn::Informational => Class::Informational,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct ReleaseArgs {
+    /// Print the next version and the changelog entry; write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// The date of the changelog entry (YYYY-MM-DD) [default: today, UTC]
+    #[arg(long)]
+    date: Option<String>,
+    /// Bump at least as for a change of this class, whatever the spec diff says: for a
+    /// generator change that alters the crate's API (`cargo xtask semver` says so)
+    #[arg(long, value_enum)]
+    at_least: Option<FailOn>,
+}
 
 fn repository_root() -> PathBuf {
     // xtask lives one level below the root.
@@ -27,17 +125,21 @@ fn repository_root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = Cli::parse();
     let root = repository_root();
-    let result = match args.first().map(String::as_str) {
-        Some("regen") => regen(&root),
-        Some("check") => check(&root),
-        Some("record") => record(&root, &args[1..]),
-        Some("bench") => bench::run(&root, &args[1..]),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let result = match cli.command {
+        Command::Regen => regen(&root),
+        Command::Check => check(&root),
+        Command::Diff(args) => diff(&root, &args),
+        Command::Release(args) => release::run(
+            &root,
+            args.dry_run,
+            args.date.as_deref(),
+            args.at_least.map(FailOn::class),
+        ),
+        Command::Semver(args) => semver::run(&root, &args),
+        Command::Record { args } => record(&root, &args),
+        Command::Bench { args } => bench::run(&root, &args),
     };
     match result {
         Ok(code) => code,
@@ -97,6 +199,7 @@ fn regen(root: &Path) -> Result<ExitCode, String> {
     for note in &output.notes {
         println!("note: {note}");
     }
+    println!("{}", release::unreleased_summary(root));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -117,6 +220,27 @@ fn check(root: &Path) -> Result<ExitCode, String> {
     Ok(ExitCode::FAILURE)
 }
 
+fn diff(root: &Path, args: &DiffArgs) -> Result<ExitCode, String> {
+    let old = Source::parse(args.old.as_deref().unwrap_or("git:HEAD"));
+    let new = args
+        .new
+        .as_deref()
+        .map_or_else(|| Source::working_tree(root), Source::parse);
+    let options = Options { wire: args.wire };
+    let report = diff::diff(root, &old, &new, options).map_err(|e| e.to_string())?;
+    match args.format {
+        Format::Text => print!("{}", render::text(&report)),
+        Format::Json => print!("{}", render::json(&report)),
+    }
+    let threshold = args.fail_on.map(FailOn::class);
+    let failed = matches!((threshold, report.worst()), (Some(t), Some(w)) if w >= t);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn print_diff(diff: &Difference) {
     let path = diff.path.display().to_string();
     let old = diff.actual.as_deref().unwrap_or("");
@@ -129,4 +253,46 @@ fn print_diff(diff: &Difference) {
             &format!("b/{path} (generated)")
         )
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("xtask").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn record_and_bench_keep_their_own_arguments() {
+        match parse(&["record", "--help"]).unwrap().command {
+            Command::Record { args } => assert_eq!(args, ["--help"]),
+            _ => panic!("not record"),
+        }
+        match parse(&["bench", "--quick", "x"]).unwrap().command {
+            Command::Bench { args } => assert_eq!(args, ["--quick", "x"]),
+            _ => panic!("not bench"),
+        }
+    }
+
+    #[test]
+    fn unknown_arguments_are_errors() {
+        assert!(parse(&["regen", "--force"]).is_err());
+        assert!(parse(&["check", "extra"]).is_err());
+        assert!(parse(&["nonsense"]).is_err());
+        assert!(parse(&["diff", "--format", "xml"]).is_err());
+    }
+
+    #[test]
+    fn diff_arguments() {
+        let Command::Diff(d) = parse(&["diff", "git:HEAD~1", "--wire", "--fail-on", "breaking"])
+            .unwrap()
+            .command
+        else {
+            panic!("not diff");
+        };
+        assert_eq!(d.old.as_deref(), Some("git:HEAD~1"));
+        assert!(d.new.is_none() && d.wire);
+        assert!(matches!(d.fail_on, Some(FailOn::Breaking)));
+    }
 }
