@@ -1126,3 +1126,39 @@ async fn user_agent_suffix_is_appended() {
     assert!(agent.ends_with(" billing-sync/2.1"), "{agent}");
     assert_eq!(client.config().user_agent(), agent);
 }
+
+// ---- hardening (issue 11) ----------------------------------------------------
+
+#[tokio::test]
+async fn dot_path_ids_are_rejected_before_anything_is_sent() {
+    let (server, client) = setup().await;
+    for id in ["", ".", ".."] {
+        let error = client.delete_access_key().id(id).send().await.unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                Error::InvalidRequest { operation: "DeleteAIGatewayAccessKey", message }
+                    if message.contains("`id`")
+            ),
+            "{id:?}: {error:?}"
+        );
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    // Anything else is still one percent-encoded segment.
+    server.push(StubResponse::json(200, fx::access_key()));
+    client.get_access_key().id("../x").send().await.unwrap();
+    assert_eq!(server.single_request().path, "/access-keys/..%2Fx");
+}
+
+#[tokio::test]
+async fn alternating_cursors_end_the_stream() {
+    let (server, client) = setup().await;
+    for _ in 0..20 {
+        server.push(keys_page(&["aigk_a"], Some("/access-keys?beforeId=A")));
+        server.push(keys_page(&["aigk_b"], Some("/access-keys?beforeId=B")));
+    }
+    let results: Vec<_> = client.list_access_keys().stream().take(40).collect().await;
+    let last = results.last().expect("some results");
+    assert!(matches!(last, Err(Error::Pagination { .. })), "{results:?}");
+    assert_eq!(server.requests().len(), 3, "A, B, then A again is a repeat");
+}

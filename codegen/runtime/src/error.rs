@@ -8,9 +8,25 @@ use std::time::{Duration, SystemTime};
 use http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::config::ClientConfig;
+use super::scrub::{self, scrub, REDACTED};
+
 /// How many bytes of an undecodable body are kept for diagnosis: enough to
 /// recognise an HTML error page or a proxy message, small enough to log.
 const SNIPPET_LIMIT: usize = 512;
+
+/// How many bytes of an error response (non-2xx) are read at most: API error
+/// bodies are a few hundred bytes, so this is ample for the JSON `Error`, and
+/// the rest of a larger body (an HTML page, a hostile stream) is never read.
+/// [`ClientConfig::max_response_bytes`] lowers it further when smaller.
+pub const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
+/// How much of a body is scrubbed before the snippet is cut from it, so a
+/// secret straddling the cut is still recognised whole.
+const SCRUB_WINDOW: usize = 8 * SNIPPET_LIMIT;
+
+/// How many characters of a `Location` an [`Error::Redirect`] keeps.
+const LOCATION_LIMIT: usize = 200;
 
 /// How many characters of a snippet `Display` shows, so the message stays
 /// one readable line.
@@ -104,10 +120,9 @@ impl ApiError {
         self.body.as_ref().map_or(&EMPTY, |body| &body.details)
     }
 
-    /// Start of the body (at most 512 bytes, lossy UTF-8, values of
-    /// secret-looking JSON fields redacted) when it was not an API error
-    /// body, e.g. an HTML page from a proxy. `None` when the body decoded or
-    /// was empty.
+    /// Start of the body (at most 512 bytes, lossy UTF-8, scrubbed: see
+    /// [`Error`]) when it was not an API error body, e.g. an HTML page from a
+    /// proxy. `None` when the body decoded or was empty.
     pub fn snippet(&self) -> Option<&str> {
         self.snippet.as_deref()
     }
@@ -152,6 +167,16 @@ impl std::error::Error for ApiError {}
 /// when variants are added. `Display` is a single line that names the
 /// operation; the underlying cause, if any, is in
 /// [`std::error::Error::source`] rather than repeated in the message.
+///
+/// Text that came from the server is scrubbed when the error is built, so
+/// neither `Display` nor `Debug` (sources included) can leak a secret or
+/// carry terminal control sequences: the client's own API key is replaced
+/// wherever it appears; values of secret-named fields (`token`, `value`,
+/// `key`, `*apiKey`, `*secret*`, `*password*`, `authorization`, ...) are
+/// replaced at any depth, whether or not the body is valid JSON; `Bearer`
+/// credentials are replaced; control characters other than `\n` and `\t`
+/// are shown as `\u{..}` escapes. Decode errors name the JSON path and the
+/// expected type, never the offending value.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -172,11 +197,35 @@ pub enum Error {
         operation: &'static str,
         /// The (successful) status of the response.
         status: StatusCode,
-        /// Start of the body, with secret-looking JSON fields redacted,
-        /// because success bodies can carry one-time tokens.
+        /// Start of the body, scrubbed (see [`Error`]), because success
+        /// bodies can carry one-time tokens.
         snippet: String,
-        /// Why decoding failed.
-        source: serde_json::Error,
+        /// Why decoding failed: where (JSON path) and what was expected.
+        source: DecodeError,
+    },
+    /// The response body is larger than
+    /// [`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)
+    /// (16 MiB by default). Detected from `Content-Length` before reading, or
+    /// while reading a body without one; the body is not kept.
+    ResponseTooLarge {
+        /// The operationId of the failed call.
+        operation: &'static str,
+        /// The status of the response.
+        status: StatusCode,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+    },
+    /// The server answered with a redirect (3xx). The client never follows
+    /// redirects: the API does not use them, and following one would send
+    /// the request, its body included, to wherever the server pointed.
+    Redirect {
+        /// The operationId of the failed call.
+        operation: &'static str,
+        /// The 3xx status.
+        status: StatusCode,
+        /// Where the server pointed, without query, fragment or credentials
+        /// and scrubbed; `None` when there was no `Location` header.
+        location: Option<String>,
     },
     /// An argument was rejected before anything was sent.
     InvalidRequest {
@@ -209,18 +258,47 @@ impl Error {
         }
     }
 
-    /// A [`Error::Decode`] whose snippet is cut and redacted from `body`.
+    /// A [`Error::Transport`] as [`Error::transport`], which also drops the
+    /// URL if it contains the client's API key.
+    fn transport_for(
+        operation: &'static str,
+        source: reqwest::Error,
+        api_key: Option<&str>,
+    ) -> Self {
+        let mut source = sanitize_reqwest_error(source);
+        let leaks = |url: &reqwest::Url| {
+            api_key
+                .is_some_and(|key| scrub::remove_api_key(url.as_str(), Some(key)) != url.as_str())
+        };
+        if source.url().is_some_and(leaks) {
+            source = source.without_url();
+        }
+        Self::Transport { operation, source }
+    }
+
+    /// A [`Error::Decode`] whose snippet is cut and scrubbed from `body` and
+    /// whose source names the JSON path instead of the offending value.
     pub fn decode(
         operation: &'static str,
         status: StatusCode,
         body: &[u8],
         source: serde_json::Error,
     ) -> Self {
+        Self::decode_for(operation, status, body, &source, None)
+    }
+
+    fn decode_for(
+        operation: &'static str,
+        status: StatusCode,
+        body: &[u8],
+        source: &serde_json::Error,
+        api_key: Option<&str>,
+    ) -> Self {
         Self::Decode {
             operation,
             status,
-            snippet: snippet(body),
-            source,
+            snippet: snippet(body, false, api_key),
+            source: DecodeError::new(source, body, api_key),
         }
     }
 
@@ -230,6 +308,8 @@ impl Error {
             Self::Api(api) => Some(api.operation),
             Self::Transport { operation, .. }
             | Self::Decode { operation, .. }
+            | Self::ResponseTooLarge { operation, .. }
+            | Self::Redirect { operation, .. }
             | Self::InvalidRequest { operation, .. }
             | Self::Pagination { operation, .. } => Some(operation),
             Self::Config { .. } => None,
@@ -241,7 +321,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(api) => Some(api.status),
-            Self::Decode { status, .. } => Some(*status),
+            Self::Decode { status, .. }
+            | Self::ResponseTooLarge { status, .. }
+            | Self::Redirect { status, .. } => Some(*status),
             Self::Transport { source, .. } => source.status(),
             _ => None,
         }
@@ -340,6 +422,27 @@ impl fmt::Display for Error {
                 f,
                 "{operation} failed: the {status} response body does not match the expected schema"
             ),
+            Self::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation} failed: the {status} response body is larger than the limit of \
+                 {limit} bytes (ClientBuilder::max_response_bytes)"
+            ),
+            Self::Redirect {
+                operation,
+                status,
+                location,
+            } => {
+                write!(f, "{operation} failed: the server redirected ({status}) ")?;
+                match location {
+                    Some(location) => write!(f, "to {location}")?,
+                    None => f.write_str("without a Location")?,
+                }
+                f.write_str("; redirects are not followed")
+            }
             Self::InvalidRequest { operation, message } => {
                 write!(f, "{operation} was not sent: invalid argument: {message}")
             }
@@ -373,31 +476,110 @@ impl From<ApiError> for Error {
 }
 
 /// Builds the error for a response whose status the operation does not
-/// expect (normally a non-2xx). Reading the body can fail, which gives
-/// [`Error::Transport`]; any body content, including none, gives
-/// [`Error::Api`].
-pub async fn from_response(operation: &'static str, response: reqwest::Response) -> Error {
+/// expect (normally a non-2xx).
+///
+/// A 3xx gives [`Error::Redirect`] without reading the body. Otherwise at
+/// most [`ERROR_BODY_LIMIT`] bytes (or `max_response_bytes`, if smaller) are
+/// read, and the rest of the body is left unread: any content, including
+/// none, gives [`Error::Api`], scrubbed with `config`'s API key. Failing to
+/// read gives [`Error::Transport`].
+pub async fn from_response(
+    operation: &'static str,
+    config: &ClientConfig,
+    response: reqwest::Response,
+) -> Error {
     let status = response.status();
+    let api_key = config.api_key();
+    if status.is_redirection() {
+        return Error::Redirect {
+            operation,
+            status,
+            location: redirect_target(&response, api_key),
+        };
+    }
     let retry_after = response
         .headers()
         .get(http::header::RETRY_AFTER)
         .and_then(|value| super::retry::parse_retry_after(value, SystemTime::now()));
-    match response.bytes().await {
-        Ok(bytes) => Error::Api(api_error_from_parts(operation, status, &bytes, retry_after)),
-        Err(source) => Error::transport(operation, source),
+    let cap = ERROR_BODY_LIMIT.min(config.max_response_bytes());
+    match read_capped(response, cap).await {
+        Ok((bytes, truncated)) => Error::Api(api_error_from_parts(
+            operation,
+            status,
+            &bytes,
+            truncated,
+            retry_after,
+            api_key,
+        )),
+        Err(source) if super::retry::is_body_too_large(&source) => Error::ResponseTooLarge {
+            operation,
+            status,
+            limit: config.max_response_bytes(),
+        },
+        Err(source) => Error::transport_for(operation, source, api_key),
     }
+}
+
+/// Reads at most `cap` bytes of the body; `true` when there was more.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: u64,
+) -> reqwest::Result<(Vec<u8>, bool)> {
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let announced = response
+        .content_length()
+        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
+    let mut bytes = Vec::with_capacity(announced.min(cap));
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            return Ok((bytes, true));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((bytes, false))
+}
+
+/// The redirect target for [`Error::Redirect`]: resolved against the request
+/// URL, without query, fragment or credentials, scrubbed and shortened.
+fn redirect_target(response: &reqwest::Response, api_key: Option<&str>) -> Option<String> {
+    let raw = response.headers().get(http::header::LOCATION)?;
+    let raw = String::from_utf8_lossy(raw.as_bytes());
+    let shown = match response.url().join(raw.trim()) {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            // Both fail only for URLs that cannot carry credentials anyway.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) => format!("{:?} (not a valid URL)", raw.trim()),
+    };
+    Some(one_line(&scrub(&shown, api_key), LOCATION_LIMIT))
 }
 
 fn api_error_from_parts(
     operation: &'static str,
     status: StatusCode,
     bytes: &[u8],
+    truncated: bool,
     retry_after: Option<Duration>,
+    api_key: Option<&str>,
 ) -> ApiError {
-    let (body, snippet) = match serde_json::from_slice::<ErrorBody>(bytes) {
-        Ok(body) => (Some(Box::new(body)), None),
-        Err(_) if bytes.iter().all(u8::is_ascii_whitespace) => (None, None),
-        Err(_) => (None, Some(snippet(bytes))),
+    let parsed = if truncated {
+        None
+    } else {
+        serde_json::from_slice::<ErrorBody>(bytes).ok()
+    };
+    let (body, snippet) = match parsed {
+        Some(mut body) => {
+            scrub_error_body(&mut body, api_key);
+            (Some(Box::new(body)), None)
+        }
+        None if bytes.iter().all(u8::is_ascii_whitespace) && !truncated => (None, None),
+        None => (None, Some(snippet(bytes, truncated, api_key))),
     };
     ApiError {
         operation,
@@ -408,26 +590,57 @@ fn api_error_from_parts(
     }
 }
 
+/// Scrubs every text of a decoded error body; `details` under secret-named
+/// keys lose their value entirely.
+fn scrub_error_body(body: &mut ErrorBody, api_key: Option<&str>) {
+    body.msg = scrub(&body.msg, api_key);
+    if let Some(code) = body.error_code.as_mut() {
+        *code = scrub(code, api_key);
+    }
+    body.details = std::mem::take(&mut body.details)
+        .into_iter()
+        .map(|(key, value)| {
+            let value = if scrub::is_secret_key(&key) {
+                REDACTED.to_owned()
+            } else {
+                scrub(&value, api_key)
+            };
+            (scrub(&key, api_key), value)
+        })
+        .collect();
+}
+
 /// Maps a progenitor error into [`Error`]. `expected_status` is the success
 /// status of the operation, used for [`Error::Decode`] because progenitor
-/// drops the status of a response whose body failed to decode.
+/// drops the status of a response whose body failed to decode. `config`
+/// supplies the API key to scrub and the body size limit.
 pub async fn from_progenitor<E>(
     operation: &'static str,
     expected_status: StatusCode,
+    config: &ClientConfig,
     err: progenitor_client::Error<E>,
 ) -> Error {
     use progenitor_client::Error as P;
+    let api_key = config.api_key();
     match err {
-        P::UnexpectedResponse(response) => from_response(operation, response).await,
+        P::UnexpectedResponse(response) => from_response(operation, config, response).await,
+        P::ResponseBodyError(source) if super::retry::is_body_too_large(&source) => {
+            Error::ResponseTooLarge {
+                operation,
+                status: expected_status,
+                limit: config.max_response_bytes(),
+            }
+        }
         P::CommunicationError(source)
         | P::ResponseBodyError(source)
-        | P::InvalidUpgrade(source) => Error::transport(operation, source),
+        | P::InvalidUpgrade(source) => Error::transport_for(operation, source, api_key),
         P::InvalidResponsePayload(bytes, source) => {
-            Error::decode(operation, expected_status, &bytes, source)
+            Error::decode_for(operation, expected_status, &bytes, &source, api_key)
         }
-        P::InvalidRequest(message) | P::Custom(message) => {
-            Error::InvalidRequest { operation, message }
-        }
+        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest {
+            operation,
+            message: scrub(&message, api_key),
+        },
         P::ErrorResponse(value) => Error::Api(ApiError {
             operation,
             status: value.status(),
@@ -454,52 +667,23 @@ fn sanitize_reqwest_error(mut error: reqwest::Error) -> reqwest::Error {
     error
 }
 
-/// JSON object keys whose string values are replaced in snippets: the API
-/// returns one-time `token`s, and bodies may echo a provider key `value`.
-fn is_secret_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    key == "value"
-        || key == "key"
-        || key.ends_with("apikey")
-        || key.contains("token")
-        || key.contains("secret")
-        || key.contains("password")
-        || key.contains("authorization")
-}
-
-fn redact(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                if is_secret_key(key) && !item.is_null() {
-                    *item = serde_json::Value::String("[REDACTED]".to_owned());
-                } else {
-                    redact(item);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
-    }
-}
-
-/// The first [`SNIPPET_LIMIT`] bytes of `body` as lossy UTF-8, cut on a char
-/// boundary and marked with `…` when cut. A JSON body is re-encoded with
-/// secret-looking fields redacted first.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let redacted = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
+/// The first [`SNIPPET_LIMIT`] bytes of `body` as lossy UTF-8, scrubbed (see
+/// [`Error`]), cut on a char boundary and marked with `…` when cut or when
+/// `truncated` (the body was longer than what was read). A small JSON body is
+/// re-encoded with secret-named fields redacted first.
+pub(crate) fn snippet(body: &[u8], truncated: bool, api_key: Option<&str>) -> String {
+    let redacted = (!truncated && body.len() <= ERROR_BODY_LIMIT as usize)
+        .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
+        .flatten()
         .filter(|v| v.is_object() || v.is_array())
         .map(|mut value| {
-            redact(&mut value);
+            scrub::redact_json(&mut value);
             value.to_string().into_bytes()
         });
     let bytes = redacted.as_deref().unwrap_or(body);
-    // A few bytes past the limit let a char that straddles it decode whole.
-    let prefix = &bytes[..bytes.len().min(SNIPPET_LIMIT + 4)];
-    let mut text = String::from_utf8_lossy(prefix).into_owned();
-    let cut = bytes.len() > SNIPPET_LIMIT || text.len() > SNIPPET_LIMIT;
-    if cut {
+    let window = &bytes[..bytes.len().min(SCRUB_WINDOW)];
+    let mut text = scrub(&String::from_utf8_lossy(window), api_key);
+    if truncated || bytes.len() > SNIPPET_LIMIT || text.len() > SNIPPET_LIMIT {
         let mut end = SNIPPET_LIMIT.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
@@ -508,6 +692,234 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         text.push('…');
     }
     text
+}
+
+/// Why a success body could not be decoded, without the offending value:
+/// serde's messages quote it (`invalid type: string "ng-…", expected u32`),
+/// and the value may be a one-time token. Keeps the JSON path, the kind of
+/// problem and what was expected.
+#[derive(Clone)]
+pub struct DecodeError {
+    // Boxed to keep `Error`, and so every `Result<T, Error>`, small.
+    inner: Box<DecodeInner>,
+}
+
+#[derive(Clone, Debug)]
+struct DecodeInner {
+    path: String,
+    message: String,
+    line: usize,
+    column: usize,
+    category: serde_json::error::Category,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("DecodeError")
+            .field("path", &inner.path)
+            .field("message", &inner.message)
+            .field("line", &inner.line)
+            .field("column", &inner.column)
+            .field("category", &inner.category)
+            .finish()
+    }
+}
+
+impl DecodeError {
+    /// Describes `error`, which happened while decoding `body`.
+    fn new(error: &serde_json::Error, body: &[u8], api_key: Option<&str>) -> Self {
+        let offset = byte_offset(body, error.line(), error.column());
+        let message = describe(error);
+        // serde reports a missing field at the end of its object: the path is
+        // the object's, not that of the last field read.
+        let object = message.starts_with("missing field");
+        Self {
+            inner: Box::new(DecodeInner {
+                path: json_path(body, offset, object, api_key),
+                message: scrub(&message, api_key),
+                line: error.line(),
+                column: error.column(),
+                category: error.classify(),
+            }),
+        }
+    }
+
+    /// Where in the document decoding failed, e.g. `$.aiGatewayAccessKeys[2].token`
+    /// (best effort, from the position serde reported).
+    pub fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    /// What went wrong and what was expected, e.g. `invalid type: string,
+    /// expected u32`, without the value.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// Line (1-based) of the position where decoding failed.
+    pub fn line(&self) -> usize {
+        self.inner.line
+    }
+
+    /// Column (1-based) of the position where decoding failed.
+    pub fn column(&self) -> usize {
+        self.inner.column
+    }
+
+    /// Whether the body was not JSON at all, ended early, or was JSON of the
+    /// wrong shape.
+    pub fn classify(&self) -> serde_json::error::Category {
+        self.inner.category
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {} (line {}, column {})",
+            self.inner.message, self.inner.path, self.inner.line, self.inner.column
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// serde_json's message without the value it quotes and without the
+/// position (reported separately). The `expected …` part describes the Rust
+/// type and is kept; so are the field names of `missing field` and
+/// `duplicate field`, which come from the type too.
+fn describe(error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    let text = match full.rfind(" at line ") {
+        Some(at) if error.line() > 0 => &full[..at],
+        _ => full.as_str(),
+    };
+    let (what, expected) = match text.find(", expected ") {
+        Some(at) => (&text[..at], Some(&text[at + 2..])),
+        None => (text, None),
+    };
+    let what = if what.starts_with("missing field `") || what.starts_with("duplicate field `") {
+        what
+    } else {
+        what.split(['"', '`', '\''])
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+    };
+    match expected {
+        Some(expected) => format!("{what}, {expected}"),
+        None => what.to_owned(),
+    }
+}
+
+/// Byte offset of a serde_json line/column position (both 1-based; column
+/// counts bytes).
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        body.iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(body.len(), |(at, _)| at + 1)
+    };
+    (line_start + column).min(body.len())
+}
+
+/// The JSON path of the value being read just before `offset` (`$`, `.name`
+/// or `["odd name"]`, `[index]`), found by a tolerant scan of `body`; with
+/// `object`, the path of the innermost object instead.
+fn json_path(body: &[u8], offset: usize, object: bool, api_key: Option<&str>) -> String {
+    enum Frame {
+        Object { key: Option<String>, colon: bool },
+        Array { index: usize },
+    }
+    /// Deeper structure than this is counted, not kept.
+    const MAX_FRAMES: usize = 256;
+    /// How many of the innermost frames are shown.
+    const SHOWN: usize = 32;
+    let end = offset.saturating_sub(1).min(body.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut hidden_depth = 0usize;
+    let mut at = 0;
+    while at < end {
+        match body[at] {
+            b'{' | b'[' if stack.len() >= MAX_FRAMES => hidden_depth += 1,
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                colon: false,
+            }),
+            b'[' => stack.push(Frame::Array { index: 0 }),
+            b'}' | b']' => {
+                if hidden_depth > 0 {
+                    hidden_depth -= 1;
+                } else {
+                    stack.pop();
+                }
+            }
+            b',' if hidden_depth == 0 => match stack.last_mut() {
+                Some(Frame::Object { key, colon }) => {
+                    *key = None;
+                    *colon = false;
+                }
+                Some(Frame::Array { index }) => *index += 1,
+                None => {}
+            },
+            b':' if hidden_depth == 0 => {
+                if let Some(Frame::Object { colon, .. }) = stack.last_mut() {
+                    *colon = true;
+                }
+            }
+            b'"' => {
+                let start = at + 1;
+                let mut close = start;
+                while close < end && body[close] != b'"' {
+                    close += if body[close] == b'\\' { 2 } else { 1 };
+                }
+                if hidden_depth == 0 {
+                    if let Some(Frame::Object { key, colon: false }) = stack.last_mut() {
+                        let raw = &body[start..close.min(end)];
+                        *key = Some(String::from_utf8_lossy(raw).into_owned());
+                    }
+                }
+                at = close;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let mut path = String::from("$");
+    if stack.len() > SHOWN || hidden_depth > 0 {
+        path.push('…');
+    }
+    if object {
+        if let Some(Frame::Object { key, .. }) = stack.last_mut() {
+            *key = None;
+        }
+    }
+    for frame in &stack[stack.len().saturating_sub(SHOWN)..] {
+        match frame {
+            Frame::Object { key: Some(key), .. } => {
+                let plain = !key.is_empty()
+                    && key.len() <= 64
+                    && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if plain {
+                    path.push('.');
+                    path.push_str(key);
+                } else {
+                    let key = scrub(key, api_key);
+                    let key = one_line(&key, 64);
+                    path.push_str(&format!("[{key:?}]"));
+                }
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
 }
 
 /// Collapses whitespace runs (newlines in HTML pages) so `Display` stays on
@@ -552,22 +964,25 @@ mod tests {
 
     #[test]
     fn snippet_cuts_on_char_boundary() {
-        let short = snippet(b"hello");
+        let short = snippet(b"hello", false, None);
         assert_eq!(short, "hello");
         let long = "é".repeat(400);
-        let cut = snippet(long.as_bytes());
+        let cut = snippet(long.as_bytes(), false, None);
         assert!(cut.ends_with('…'));
         assert!(cut.len() <= SNIPPET_LIMIT + '…'.len_utf8());
         assert!(cut.trim_end_matches('…').chars().all(|c| c == 'é'));
-        let invalid = snippet(&[0xff, b'a', 0xc3]);
+        let invalid = snippet(&[0xff, b'a', 0xc3], false, None);
         assert_eq!(invalid, "\u{fffd}a\u{fffd}");
-        assert_eq!(snippet(&[b'x'; SNIPPET_LIMIT]).len(), SNIPPET_LIMIT);
+        assert_eq!(
+            snippet(&[b'x'; SNIPPET_LIMIT], false, None).len(),
+            SNIPPET_LIMIT
+        );
     }
 
     #[test]
     fn snippet_redacts_secret_fields() {
         let body = br#"{"id":"ak_1","token":"ng-secret-g1-x","nested":[{"value":"sk-123"}],"keyRedacted":"ng-***"}"#;
-        let s = snippet(body);
+        let s = snippet(body, false, None);
         assert!(!s.contains("ng-secret"), "{s}");
         assert!(!s.contains("sk-123"), "{s}");
         assert!(s.contains("ak_1"));
@@ -579,6 +994,8 @@ mod tests {
             "GetAIGatewayAccessKey",
             StatusCode::NOT_FOUND,
             br#"{"errorCode":"ERR_X","statusCode":404,"msg":"The access key was not found","details":{}}"#,
+            false,
+            None,
             None,
         );
         assert_eq!(
@@ -589,20 +1006,29 @@ mod tests {
             "Op",
             StatusCode::BAD_GATEWAY,
             b"<html>\n<body>bad\ngateway</body>\n</html>",
+            false,
+            None,
             None,
         );
         assert_eq!(
             html.to_string(),
             "Op failed: 502 Bad Gateway (body: <html> <body>bad gateway</body> </html>)"
         );
-        let empty = api_error_from_parts("Op", StatusCode::SERVICE_UNAVAILABLE, b"", None);
+        let empty = api_error_from_parts(
+            "Op",
+            StatusCode::SERVICE_UNAVAILABLE,
+            b"",
+            false,
+            None,
+            None,
+        );
         assert_eq!(
             empty.to_string(),
             "Op failed: 503 Service Unavailable (empty body)"
         );
         assert_eq!(empty.snippet(), None);
         assert!(empty.details().is_empty());
-        let ok = api_error_from_parts("Op", StatusCode::NO_CONTENT, b"", None);
+        let ok = api_error_from_parts("Op", StatusCode::NO_CONTENT, b"", false, None, None);
         assert_eq!(
             ok.to_string(),
             "Op failed: unexpected status 204 No Content (empty body)"
@@ -611,7 +1037,7 @@ mod tests {
 
     #[test]
     fn predicates() {
-        let err = |status| Error::Api(api_error_from_parts("Op", status, b"", None));
+        let err = |status| Error::Api(api_error_from_parts("Op", status, b"", false, None, None));
         assert!(err(StatusCode::NOT_FOUND).is_not_found());
         assert!(err(StatusCode::CONFLICT).is_conflict());
         assert!(err(StatusCode::UNAUTHORIZED).is_unauthorized());
@@ -628,5 +1054,48 @@ mod tests {
         assert_eq!(config.operation(), None);
         assert_eq!(config.status(), None);
         assert!(!config.is_retryable());
+    }
+    #[test]
+    fn decode_errors_name_the_path_not_the_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: String,
+            count: u32,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            items: Vec<Item>,
+        }
+        let body = br#"{"items":[{"id":"a","count":1},{"id":"b","count":"ng-secret-1"}]}"#;
+        let source = serde_json::from_slice::<Page>(body).unwrap_err();
+        assert!(source.to_string().contains("ng-secret-1"));
+        let decode = DecodeError::new(&source, body, None);
+        assert_eq!(decode.path(), "$.items[1].count");
+        assert_eq!(decode.message(), "invalid type: string, expected u32");
+        let body = b"{\n  \"items\": [ {\"id\": 7, \"count\": 1} ]\n}";
+        let source = serde_json::from_slice::<Page>(body).unwrap_err();
+        let decode = DecodeError::new(&source, body, None);
+        assert_eq!(decode.path(), "$.items[0].id");
+        assert!(
+            decode
+                .message()
+                .starts_with("invalid type: integer, expected"),
+            "{decode}"
+        );
+        let body = br#"{"items":[{"id":"a"}]}"#;
+        let source = serde_json::from_slice::<Page>(body).unwrap_err();
+        let decode = DecodeError::new(&source, body, None);
+        assert_eq!(decode.message(), "missing field `count`");
+        assert_eq!(decode.path(), "$.items[0]");
+        let body = br#"{"items":[]} "ng-secret-2""#;
+        let source = serde_json::from_slice::<Page>(body).unwrap_err();
+        let decode = DecodeError::new(&source, body, None);
+        assert_eq!(decode.message(), "trailing characters");
+        let deep = "[".repeat(1000);
+        let source = serde_json::from_slice::<Page>(deep.as_bytes()).unwrap_err();
+        let decode = DecodeError::new(&source, deep.as_bytes(), None);
+        assert!(decode.path().len() < 200, "{decode}");
     }
 }

@@ -1,6 +1,12 @@
 //! Helpers for the generated list streams: reading the next-page cursor out
 //! of `nextPageUri` and turning page fetches into a lazy item stream.
+//!
+//! A stream is always finite: it stops with [`Error::Pagination`] when the
+//! server hands back a cursor the stream already followed (A → B → A), and
+//! after [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages) pages
+//! (10,000 by default), however fresh the cursors.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use futures_core::Stream;
@@ -46,32 +52,69 @@ pub fn next_page_param(
             operation,
             message: format!(
                 "nextPageUri (path {}) has no `{param}` query parameter",
-                url.path()
+                super::scrub::scrub(url.path(), None)
             ),
         }),
     }
 }
 
-/// Fails if the server handed back the cursor it was just given, which would
-/// make the stream fetch the same page forever.
-pub fn check_progress(
+/// One fetched page: its items, and the next cursor together with the request that
+/// fetches it (`Ok(None)` on the last page). Reading the next cursor can fail after the
+/// items arrived; keeping that failure separate lets the stream hand out the items before
+/// the error.
+pub type Page<T, B> = (Vec<T>, Result<Option<(String, B)>, Error>);
+
+/// What keeps one stream finite: every cursor it has followed (a server that
+/// hands one back again, A → B → A, would loop forever) and the number of
+/// pages fetched, capped by
+/// [`ClientBuilder::max_pages`](super::ClientBuilder::max_pages) (a server
+/// that keeps inventing fresh cursors, on empty pages or not).
+#[derive(Debug)]
+pub struct Cursors {
     operation: &'static str,
-    previous: Option<&str>,
-    next: &str,
-) -> Result<(), Error> {
-    if previous == Some(next) {
-        return Err(Error::Pagination {
-            operation,
-            message: "the server returned the same next-page cursor again".to_owned(),
-        });
-    }
-    Ok(())
+    max_pages: u32,
+    fetched: u32,
+    seen: HashSet<String>,
 }
 
-/// One fetched page: its items, and the cursor of the next page (`Ok(None)` on the last
-/// page). Reading the next cursor can fail after the items arrived; keeping that failure
-/// separate lets the stream hand out the items before the error.
-pub type Page<T, B> = (Vec<T>, Result<Option<B>, Error>);
+impl Cursors {
+    /// A guard for a stream of `operation` that fetches at most `max_pages`
+    /// pages (at least 1) and starts at `first` (the cursor the caller set,
+    /// if any), which counts as followed.
+    pub fn new(operation: &'static str, max_pages: u32, first: Option<String>) -> Self {
+        Self {
+            operation,
+            max_pages: max_pages.max(1),
+            fetched: 0,
+            seen: first.into_iter().collect(),
+        }
+    }
+
+    /// Records one fetched page whose `nextPageUri` gave `next`; fails if
+    /// following it would exceed the page cap or revisit a cursor.
+    pub fn follow(&mut self, next: String) -> Result<(), Error> {
+        self.fetched = self.fetched.saturating_add(1);
+        if self.fetched >= self.max_pages {
+            return Err(Error::Pagination {
+                operation: self.operation,
+                message: format!(
+                    "stopped after {} pages, the limit (ClientBuilder::max_pages)",
+                    self.max_pages
+                ),
+            });
+        }
+        if !self.seen.insert(next) {
+            return Err(Error::Pagination {
+                operation: self.operation,
+                message: format!(
+                    "the server returned a next-page cursor that was already followed (after page {})",
+                    self.fetched
+                ),
+            });
+        }
+        Ok(())
+    }
+}
 
 enum State<B> {
     Fetch(B),
@@ -79,42 +122,57 @@ enum State<B> {
     Done,
 }
 
-/// Streams the items of every page, starting from cursor `first`.
+/// Streams the items of every page, starting with request `first`.
 ///
-/// `fetch` gets a cursor and returns one [`Page`]. Pages are fetched only when the
+/// `fetch` gets a request and returns one [`Page`]. Pages are fetched only when the
 /// previous page's items have been consumed, so at most one page is held in memory and
-/// dropping the stream early saves requests. The first error is yielded (after the
+/// dropping the stream early saves requests. Every next cursor goes through `cursors`
+/// ([`Cursors::follow`]) before it is followed. The first error is yielded (after the
 /// items of the page it came with) and ends the stream.
-pub fn pages<B, T, F, Fut>(first: B, mut fetch: F) -> impl Stream<Item = Result<T, Error>>
+pub fn pages<B, T, F, Fut>(
+    cursors: Cursors,
+    first: B,
+    mut fetch: F,
+) -> impl Stream<Item = Result<T, Error>>
 where
     F: FnMut(B) -> Fut,
     Fut: Future<Output = Result<Page<T, B>, Error>>,
 {
-    stream::unfold(State::Fetch(first), move |state| {
-        // Calling `fetch` here, outside the async block, keeps `fetch` borrowed only
-        // while the closure runs.
-        let pending = match state {
-            State::Fetch(cursor) => Ok(fetch(cursor)),
-            State::Fail(error) => Err(Some(error)),
-            State::Done => Err(None),
-        };
-        async move {
-            let (items, next) = match pending {
-                Err(None) => return None,
-                Err(Some(error)) => return Some((vec![Err(error)], State::Done)),
-                Ok(page) => match page.await {
-                    Err(error) => return Some((vec![Err(error)], State::Done)),
-                    Ok(page) => page,
-                },
+    stream::unfold(
+        (State::Fetch(first), cursors),
+        move |(state, mut cursors)| {
+            // Calling `fetch` here, outside the async block, keeps `fetch` borrowed only
+            // while the closure runs.
+            let pending = match state {
+                State::Fetch(request) => Ok(fetch(request)),
+                State::Fail(error) => Err(Some(error)),
+                State::Done => Err(None),
             };
-            let state = match next {
-                Ok(Some(cursor)) => State::Fetch(cursor),
-                Ok(None) => State::Done,
-                Err(error) => State::Fail(error),
-            };
-            Some((items.into_iter().map(Ok).collect::<Vec<_>>(), state))
-        }
-    })
+            async move {
+                let (items, next) = match pending {
+                    Err(None) => return None,
+                    Err(Some(error)) => return Some((vec![Err(error)], (State::Done, cursors))),
+                    Ok(page) => match page.await {
+                        Err(error) => return Some((vec![Err(error)], (State::Done, cursors))),
+                        Ok(page) => page,
+                    },
+                };
+                let next = next.and_then(|next| match next {
+                    Some((cursor, request)) => cursors.follow(cursor).map(|()| Some(request)),
+                    None => Ok(None),
+                });
+                let state = match next {
+                    Ok(Some(request)) => State::Fetch(request),
+                    Ok(None) => State::Done,
+                    Err(error) => State::Fail(error),
+                };
+                Some((
+                    items.into_iter().map(Ok).collect::<Vec<_>>(),
+                    (state, cursors),
+                ))
+            }
+        },
+    )
     .flat_map(stream::iter)
 }
 
@@ -161,9 +219,19 @@ mod tests {
     }
 
     #[test]
-    fn progress_check() {
-        assert!(check_progress("ListX", None, "a").is_ok());
-        assert!(check_progress("ListX", Some("a"), "b").is_ok());
-        assert!(check_progress("ListX", Some("a"), "a").is_err());
+    fn cursors_catch_repeats_and_the_cap() {
+        let mut cursors = Cursors::new("ListX", 10, Some("a".into()));
+        cursors.follow("b".into()).unwrap();
+        cursors.follow("c".into()).unwrap();
+        assert!(matches!(
+            cursors.follow("a".into()),
+            Err(Error::Pagination { .. })
+        ));
+        let mut cursors = Cursors::new("ListX", 3, None);
+        cursors.follow("1".into()).unwrap();
+        cursors.follow("2".into()).unwrap();
+        let err = cursors.follow("3".into()).unwrap_err();
+        assert!(err.to_string().contains("3 pages"), "{err}");
+        assert_eq!(Cursors::new("ListX", 0, None).max_pages, 1);
     }
 }

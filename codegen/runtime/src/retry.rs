@@ -1,6 +1,8 @@
 //! Retry policy and the request executor that every generated operation goes
 //! through.
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderValue, Method, StatusCode};
@@ -206,7 +208,24 @@ fn error_kind(error: &reqwest::Error) -> &'static str {
 /// user-supplied `reqwest::Client` is authenticated too. Returns the last
 /// response even if it is a retryable status, or the last error; turning a
 /// status into an error is the caller's job.
+///
+/// The body of a success response is held to
+/// [`ClientConfig::max_response_bytes`](super::config::ClientConfig::max_response_bytes):
+/// one announced larger by `Content-Length` fails on its first read without
+/// being read, one without `Content-Length` fails once it grows past the
+/// limit (see [`is_body_too_large`]). A body with an acceptable
+/// `Content-Length`, the usual case, is returned untouched.
 pub async fn execute(
+    http: &reqwest::Client,
+    config: &super::config::ClientConfig,
+    request: reqwest::Request,
+    operation_id: &'static str,
+) -> reqwest::Result<reqwest::Response> {
+    let response = execute_with_retries(http, config, request, operation_id).await?;
+    Ok(limit_body(response, config.max_response_bytes()))
+}
+
+async fn execute_with_retries(
     http: &reqwest::Client,
     config: &super::config::ClientConfig,
     mut request: reqwest::Request,
@@ -279,6 +298,115 @@ pub async fn execute(
         request = next;
         attempt += 1;
     }
+}
+
+/// The error a limited body fails with; found again by [`is_body_too_large`].
+#[derive(Debug)]
+struct BodyTooLarge {
+    limit: u64,
+}
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the response body exceeds {} bytes", self.limit)
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// Whether `error` (from reading a response body) is the size limit of
+/// [`execute`] rather than a network failure.
+pub fn is_body_too_large(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = source {
+        if error.is::<BodyTooLarge>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
+}
+
+/// A response body that fails once more than `remaining` bytes arrive, or at
+/// once when `inner` is `None` (a `Content-Length` over the limit).
+struct LimitedBody {
+    inner: Option<reqwest::Body>,
+    remaining: u64,
+    limit: u64,
+}
+
+impl http_body::Body for LimitedBody {
+    type Data = bytes::Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let limit = self.limit;
+        let Some(inner) = self.inner.as_mut() else {
+            return Poll::Ready(Some(Err(Box::new(BodyTooLarge { limit }))));
+        };
+        let frame = match Pin::new(inner).poll_frame(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(Box::new(error)))),
+            Poll::Ready(Some(Ok(frame))) => frame,
+        };
+        if let Some(data) = frame.data_ref() {
+            let length = u64::try_from(data.len()).unwrap_or(u64::MAX);
+            if length > self.remaining {
+                // Drop the connection: nothing more of this body is read.
+                self.inner = None;
+                return Poll::Ready(Some(Err(Box::new(BodyTooLarge { limit }))));
+            }
+            self.remaining -= length;
+        }
+        Poll::Ready(Some(Ok(frame)))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner
+            .as_ref()
+            .is_some_and(http_body::Body::is_end_stream)
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner
+            .as_ref()
+            .map_or_else(http_body::SizeHint::default, http_body::Body::size_hint)
+    }
+}
+
+/// Applies the body size limit to a success response (see [`execute`]).
+/// Error statuses are left alone: their reader stops at its own, smaller cap.
+fn limit_body(response: reqwest::Response, limit: u64) -> reqwest::Response {
+    if !response.status().is_success() {
+        return response;
+    }
+    let announced = response.content_length();
+    if announced.is_some_and(|length| length <= limit) {
+        return response;
+    }
+    let url = response.url().clone();
+    let (mut parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let inner = match announced {
+        // Over the limit: fail without reading; dropping `body` closes the
+        // connection.
+        Some(_) => None,
+        None => Some(body),
+    };
+    // Keep `Response::url`, which the conversion to `http::Response` drops.
+    use reqwest::ResponseBuilderExt;
+    if let Ok(carrier) = http::Response::builder().url(url).body(()) {
+        parts.extensions.extend(carrier.into_parts().0.extensions);
+    }
+    let body = LimitedBody {
+        inner,
+        remaining: limit,
+        limit,
+    };
+    reqwest::Response::from(http::Response::from_parts(parts, reqwest::Body::wrap(body)))
 }
 
 #[cfg(test)]

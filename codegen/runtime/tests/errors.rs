@@ -5,8 +5,16 @@ use std::error::Error as _;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use ngrok_ai_runtime::error::{from_progenitor, from_response};
-use ngrok_ai_runtime::{Error, ErrorBody};
+use ngrok_ai_runtime::{ClientBuilder, ClientConfig, Error, ErrorBody};
 use progenitor_client::{Error as P, ResponseValue};
+
+fn config() -> ClientConfig {
+    ClientBuilder::new()
+        .api_key("test-api-key-123")
+        .build_parts()
+        .unwrap()
+        .2
+}
 
 fn response(status: u16, body: &'static str) -> reqwest::Response {
     reqwest::Response::from(
@@ -24,7 +32,13 @@ async fn unexpected_response_becomes_api_error() {
         409,
         r#"{"statusCode":409,"msg":"provider is referenced","details":{"by":"pk_1"}}"#,
     ));
-    let error = from_progenitor("DeleteAIGatewayProvider", StatusCode::NO_CONTENT, err).await;
+    let error = from_progenitor(
+        "DeleteAIGatewayProvider",
+        StatusCode::NO_CONTENT,
+        &config(),
+        err,
+    )
+    .await;
     assert!(error.is_conflict());
     assert!(!error.is_retryable());
     let api = error.api_error().unwrap();
@@ -46,7 +60,7 @@ async fn unexpected_response_becomes_api_error() {
 #[tokio::test]
 async fn unexpected_success_status_is_reported_as_unexpected() {
     let err: P<()> = P::UnexpectedResponse(response(204, ""));
-    let error = from_progenitor("GetX", StatusCode::OK, err).await;
+    let error = from_progenitor("GetX", StatusCode::OK, &config(), err).await;
     assert_eq!(error.status(), Some(StatusCode::NO_CONTENT));
     assert_eq!(
         error.to_string(),
@@ -66,7 +80,7 @@ async fn non_json_bodies_never_panic() {
         "{\"msg\":5}",
         "<html>",
     ] {
-        let error = from_response("Op", response(500, body)).await;
+        let error = from_response("Op", &config(), response(500, body)).await;
         assert!(error.is_server_error(), "{body:?}");
         let _ = error.to_string();
     }
@@ -77,7 +91,13 @@ async fn invalid_payload_becomes_decode_with_redacted_snippet() {
     let source = serde_json::from_str::<u32>("\"x\"").unwrap_err();
     let bytes = Bytes::from_static(br#"{"id":"ak_1","token":"ng-abc-g1-secret"}"#);
     let err: P<()> = P::InvalidResponsePayload(bytes, source);
-    let error = from_progenitor("CreateAIGatewayAccessKey", StatusCode::CREATED, err).await;
+    let error = from_progenitor(
+        "CreateAIGatewayAccessKey",
+        StatusCode::CREATED,
+        &config(),
+        err,
+    )
+    .await;
     let Error::Decode {
         operation,
         status,
@@ -105,7 +125,7 @@ async fn request_errors_become_invalid_request() {
         P::<()>::InvalidRequest("bad id".into()),
         P::<()>::Custom("bad id".into()),
     ] {
-        let error = from_progenitor("GetX", StatusCode::OK, err).await;
+        let error = from_progenitor("GetX", StatusCode::OK, &config(), err).await;
         assert!(matches!(
             &error,
             Error::InvalidRequest { operation: "GetX", message } if message == "bad id"
@@ -119,7 +139,7 @@ async fn error_response_becomes_api_error_without_body() {
     let mut headers = HeaderMap::new();
     headers.insert("retry-after", HeaderValue::from_static("3"));
     let value = ResponseValue::new((), StatusCode::SERVICE_UNAVAILABLE, headers);
-    let error = from_progenitor("GetX", StatusCode::OK, P::ErrorResponse(value)).await;
+    let error = from_progenitor("GetX", StatusCode::OK, &config(), P::ErrorResponse(value)).await;
     let api = error.api_error().unwrap();
     assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(api.body(), None);
@@ -136,7 +156,13 @@ async fn communication_errors_become_transport() {
     drop(listener);
     ngrok_ai_runtime::config::install_crypto_provider();
     let source = reqwest::get(&url).await.unwrap_err();
-    let error = from_progenitor("ListX", StatusCode::OK, P::<()>::CommunicationError(source)).await;
+    let error = from_progenitor(
+        "ListX",
+        StatusCode::OK,
+        &config(),
+        P::<()>::CommunicationError(source),
+    )
+    .await;
     assert!(matches!(error, Error::Transport { .. }));
     assert!(!error.is_timeout());
     let debug = format!("{error:?}");
@@ -146,4 +172,14 @@ async fn communication_errors_become_transport() {
     );
     let cause = error.source().unwrap().to_string();
     assert!(!cause.contains("secret-ish"), "{cause}");
+}
+
+#[test]
+fn the_error_stays_small() {
+    // Every `Result<T, Error>` carries this size; big parts are boxed.
+    assert!(
+        std::mem::size_of::<Error>() <= 80,
+        "{}",
+        std::mem::size_of::<Error>()
+    );
 }

@@ -321,7 +321,8 @@ async fn error_for(reply_: Reply) -> Error {
     let response = send(&server.base, RetryPolicy::disabled(), Method::GET, "/x")
         .await
         .unwrap();
-    from_response("GetAIGatewayAccessKey", response).await
+    let (_, _, config) = client(&server.base, RetryPolicy::disabled());
+    from_response("GetAIGatewayAccessKey", &config, response).await
 }
 
 #[tokio::test]

@@ -4,10 +4,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt};
-use ngrok_ai_runtime::paginate::pages;
+use ngrok_ai_runtime::paginate::{pages, Cursors};
 use ngrok_ai_runtime::Error;
 
 type Page = Result<ngrok_ai_runtime::paginate::Page<i32, usize>, Error>;
+
+fn cursors() -> Cursors {
+    Cursors::new("ListX", 10_000, None)
+}
 
 /// Three pages of ints; page `fail_at` (if any) fails.
 fn fake(
@@ -23,7 +27,10 @@ fn fake(
             })
         } else {
             let items = (0..3).map(|i| (page * 10 + i) as i32).collect();
-            Ok((items, Ok((page < 2).then_some(page + 1))))
+            Ok((
+                items,
+                Ok((page < 2).then(|| ((page + 1).to_string(), page + 1))),
+            ))
         };
         std::future::ready(result)
     }
@@ -32,7 +39,7 @@ fn fake(
 #[tokio::test]
 async fn yields_every_item_in_order() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let items: Vec<i32> = pages(0, fake(calls.clone(), None))
+    let items: Vec<i32> = pages(cursors(), 0, fake(calls.clone(), None))
         .try_collect()
         .await
         .unwrap();
@@ -43,13 +50,13 @@ async fn yields_every_item_in_order() {
 #[tokio::test]
 async fn fetches_lazily() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let stream = pages(0, fake(calls.clone(), None));
+    let stream = pages(cursors(), 0, fake(calls.clone(), None));
     assert_eq!(calls.load(Ordering::SeqCst), 0);
     let items: Vec<_> = stream.take(2).collect().await;
     assert_eq!(items.len(), 2);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
-    let stream = pages(0, fake(calls.clone(), None));
+    let stream = pages(cursors(), 0, fake(calls.clone(), None));
     let items: Vec<_> = stream.take(4).collect().await;
     assert_eq!(items.len(), 4);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
@@ -58,7 +65,9 @@ async fn fetches_lazily() {
 #[tokio::test]
 async fn stops_after_the_first_error() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let results: Vec<Result<i32, Error>> = pages(0, fake(calls.clone(), Some(1))).collect().await;
+    let results: Vec<Result<i32, Error>> = pages(cursors(), 0, fake(calls.clone(), Some(1)))
+        .collect()
+        .await;
     assert_eq!(results.len(), 4);
     let values: Vec<i32> = results[..3].iter().map(|r| *r.as_ref().unwrap()).collect();
     assert_eq!(values, vec![0, 1, 2]);
@@ -68,7 +77,7 @@ async fn stops_after_the_first_error() {
 
 #[tokio::test]
 async fn empty_first_page_ends_the_stream() {
-    let stream = pages((), |()| async {
+    let stream = pages(cursors(), (), |()| async {
         Ok::<_, Error>((Vec::<u8>::new(), Ok(None)))
     });
     let items: Vec<_> = stream.collect().await;
@@ -77,7 +86,7 @@ async fn empty_first_page_ends_the_stream() {
 
 #[tokio::test]
 async fn a_bad_next_cursor_comes_after_the_items_of_its_page() {
-    let stream = pages(0u8, |_| async {
+    let stream = pages(cursors(), 0u8, |_| async {
         Ok::<_, Error>((
             vec![1, 2],
             Err(Error::Pagination {
@@ -91,4 +100,94 @@ async fn a_bad_next_cursor_comes_after_the_items_of_its_page() {
     assert_eq!(*results[0].as_ref().unwrap(), 1);
     assert_eq!(*results[1].as_ref().unwrap(), 2);
     assert!(matches!(results[2], Err(Error::Pagination { .. })));
+}
+
+/// A server whose cursors go A → B → A → …: the stream stops at the first repeat.
+#[tokio::test]
+async fn a_cursor_cycle_is_an_error_not_a_loop() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let stream = pages(
+        Cursors::new("ListX", 10_000, None),
+        None,
+        move |cursor: Option<&'static str>| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let next = if cursor == Some("A") { "B" } else { "A" };
+            std::future::ready(Ok::<_, Error>((
+                vec![1],
+                Ok(Some((next.to_owned(), Some(next)))),
+            )))
+        },
+    );
+    let results: Vec<Result<i32, Error>> = stream.take(1_000).collect().await;
+    let last = results.last().unwrap();
+    assert!(
+        matches!(
+            last,
+            Err(Error::Pagination {
+                operation: "ListX",
+                ..
+            })
+        ),
+        "{last:?}"
+    );
+    assert!(last
+        .as_ref()
+        .unwrap_err()
+        .to_string()
+        .contains("already followed"));
+    // Pages: start, A, B; B's next (A) is a repeat.
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(results.len(), 4);
+}
+
+/// The cursor the caller started from counts as followed.
+#[tokio::test]
+async fn returning_to_the_first_cursor_is_a_repeat() {
+    let stream = pages(
+        Cursors::new("ListX", 10_000, Some("A".into())),
+        "A",
+        |cursor: &'static str| {
+            let next = if cursor == "A" { "B" } else { "A" };
+            std::future::ready(Ok::<_, Error>((
+                Vec::<i32>::new(),
+                Ok(Some((next.to_owned(), next))),
+            )))
+        },
+    );
+    let results: Vec<Result<i32, Error>> = stream.take(100).collect().await;
+    assert_eq!(results.len(), 1);
+    assert!(matches!(results[0], Err(Error::Pagination { .. })));
+}
+
+/// Empty pages, each with a fresh cursor, end at the page cap.
+#[tokio::test]
+async fn fresh_cursors_forever_stop_at_the_page_cap() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let stream = pages(Cursors::new("ListX", 50, None), 0u64, move |page: u64| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        std::future::ready(Ok::<_, Error>((
+            Vec::<i32>::new(),
+            Ok(Some((format!("c{page}"), page + 1))),
+        )))
+    });
+    let results: Vec<Result<i32, Error>> = stream.take(100_000).collect().await;
+    assert_eq!(calls.load(Ordering::SeqCst), 50);
+    assert_eq!(results.len(), 1);
+    let error = results[0].as_ref().unwrap_err();
+    assert!(error.to_string().contains("50 pages"), "{error}");
+
+    // The default cap is generous but finite.
+    let (_, _, config) = ngrok_ai_runtime::ClientBuilder::new()
+        .api_key("k")
+        .build_parts()
+        .unwrap();
+    assert_eq!(config.max_pages(), 10_000);
+    let (_, _, config) = ngrok_ai_runtime::ClientBuilder::new()
+        .api_key("k")
+        .max_pages(7)
+        .build_parts()
+        .unwrap();
+    assert_eq!(config.max_pages(), 7);
 }

@@ -309,8 +309,9 @@ impl<'a> GetAccessKeyConfiguration<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -377,8 +378,9 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -437,8 +439,9 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -538,8 +541,9 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(& id
-            .to_string()),
+            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -873,7 +877,9 @@ impl<'a> GetAccessKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/access-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -940,7 +946,9 @@ impl<'a> DeleteAccessKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/access-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -999,7 +1007,9 @@ impl<'a> HeadAccessKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/access-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -1097,7 +1107,9 @@ impl<'a> UpdateAccessKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/access-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -1425,7 +1437,9 @@ impl<'a> GetApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/api-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -1492,7 +1506,9 @@ impl<'a> DeleteApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/api-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -1551,7 +1567,9 @@ impl<'a> HeadApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/api-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -1645,7 +1663,9 @@ impl<'a> UpdateApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/api-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2003,7 +2023,9 @@ impl<'a> GetProviderApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/provider-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2070,7 +2092,9 @@ impl<'a> DeleteProviderApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/provider-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2129,7 +2153,9 @@ impl<'a> HeadProviderApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/provider-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2229,7 +2255,9 @@ impl<'a> UpdateProviderApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/provider-keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2338,7 +2366,9 @@ impl<'a> RotateProviderApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}/rotate", client.baseurl, encode_path(& id.to_string()),
+            "{}/provider-keys/{}/rotate", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2670,7 +2700,9 @@ impl<'a> GetProvider<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/providers/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2737,7 +2769,9 @@ impl<'a> DeleteProvider<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/providers/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2796,7 +2830,9 @@ impl<'a> HeadProvider<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/providers/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -2892,7 +2928,9 @@ impl<'a> UpdateProvider<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/providers/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -3570,6 +3608,7 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         types::AiGatewayAccessKeyConfigurationList,
         crate::Error,
     > {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3577,6 +3616,7 @@ impl<'a> ListAccessKeyConfigurations<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListAIGatewayAccessKeyConfigurations",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3584,38 +3624,31 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayAccessKeyConfigurations",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder
-                        .before_id
-                        .as_ref()
-                        .ok()
-                        .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListAIGatewayAccessKeyConfigurations",
                             page.next_page_uri.as_deref(),
                             "beforeId",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListAIGatewayAccessKeyConfigurations",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.before_id(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
                         });
                     Ok((page.ai_gateway_access_key_configurations, next))
                 },
@@ -3634,6 +3667,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3641,6 +3675,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3658,6 +3693,7 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3665,6 +3701,7 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayAccessKeyConfigurations",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3684,6 +3721,7 @@ impl<'a> GetAccessKeyConfiguration<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3691,6 +3729,7 @@ impl<'a> GetAccessKeyConfiguration<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3708,6 +3747,7 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3715,6 +3755,7 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
                     crate::runtime::error::from_progenitor(
                             "DeleteAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3732,6 +3773,7 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3739,6 +3781,7 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3758,6 +3801,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3765,6 +3809,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3784,6 +3829,7 @@ impl<'a> ListAccessKeys<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3791,6 +3837,7 @@ impl<'a> ListAccessKeys<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListAIGatewayAccessKeys",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3798,38 +3845,31 @@ impl<'a> ListAccessKeys<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::AiGatewayAccessKey, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayAccessKeys",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder
-                        .before_id
-                        .as_ref()
-                        .ok()
-                        .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListAIGatewayAccessKeys",
                             page.next_page_uri.as_deref(),
                             "beforeId",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListAIGatewayAccessKeys",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.before_id(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
                         });
                     Ok((page.ai_gateway_access_keys, next))
                 },
@@ -3848,6 +3888,7 @@ impl<'a> CreateAccessKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3855,6 +3896,7 @@ impl<'a> CreateAccessKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateAIGatewayAccessKey",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3872,6 +3914,7 @@ impl<'a> HeadAccessKeys<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3879,6 +3922,7 @@ impl<'a> HeadAccessKeys<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayAccessKeys",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3898,6 +3942,7 @@ impl<'a> GetAccessKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3905,6 +3950,7 @@ impl<'a> GetAccessKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayAccessKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3922,6 +3968,7 @@ impl<'a> DeleteAccessKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3929,6 +3976,7 @@ impl<'a> DeleteAccessKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "DeleteAIGatewayAccessKey",
                             ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3946,6 +3994,7 @@ impl<'a> HeadAccessKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3953,6 +4002,7 @@ impl<'a> HeadAccessKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayAccessKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3972,6 +4022,7 @@ impl<'a> UpdateAccessKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -3979,6 +4030,7 @@ impl<'a> UpdateAccessKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateAIGatewayAccessKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -3998,6 +4050,7 @@ impl<'a> ListApiKeys<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKeyList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4005,6 +4058,7 @@ impl<'a> ListApiKeys<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListAIGatewayAPIKeys",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4012,38 +4066,31 @@ impl<'a> ListApiKeys<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::AiGatewayApiKey, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayAPIKeys",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder
-                        .before_id
-                        .as_ref()
-                        .ok()
-                        .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListAIGatewayAPIKeys",
                             page.next_page_uri.as_deref(),
                             "beforeId",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListAIGatewayAPIKeys",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.before_id(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
                         });
                     Ok((page.ai_gateway_api_keys, next))
                 },
@@ -4062,6 +4109,7 @@ impl<'a> CreateApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4069,6 +4117,7 @@ impl<'a> CreateApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateAIGatewayAPIKey",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4086,6 +4135,7 @@ impl<'a> HeadApiKeys<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4093,6 +4143,7 @@ impl<'a> HeadApiKeys<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayAPIKeys",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4112,6 +4163,7 @@ impl<'a> GetApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4119,6 +4171,7 @@ impl<'a> GetApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4136,6 +4189,7 @@ impl<'a> DeleteApiKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4143,6 +4197,7 @@ impl<'a> DeleteApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "DeleteAIGatewayAPIKey",
                             ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4160,6 +4215,7 @@ impl<'a> HeadApiKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4167,6 +4223,7 @@ impl<'a> HeadApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4186,6 +4243,7 @@ impl<'a> UpdateApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4193,6 +4251,7 @@ impl<'a> UpdateApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateAIGatewayAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4212,6 +4271,7 @@ impl<'a> ListProviderApiKeys<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4219,6 +4279,7 @@ impl<'a> ListProviderApiKeys<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListAIGatewayProviderAPIKeys",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4226,38 +4287,31 @@ impl<'a> ListProviderApiKeys<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayProviderAPIKeys",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder
-                        .before_id
-                        .as_ref()
-                        .ok()
-                        .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListAIGatewayProviderAPIKeys",
                             page.next_page_uri.as_deref(),
                             "beforeId",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListAIGatewayProviderAPIKeys",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.before_id(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
                         });
                     Ok((page.ai_gateway_provider_keys, next))
                 },
@@ -4276,6 +4330,7 @@ impl<'a> CreateProviderApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4283,6 +4338,7 @@ impl<'a> CreateProviderApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4300,6 +4356,7 @@ impl<'a> HeadProviderApiKeys<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4307,6 +4364,7 @@ impl<'a> HeadProviderApiKeys<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayProviderAPIKeys",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4326,6 +4384,7 @@ impl<'a> GetProviderApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4333,6 +4392,7 @@ impl<'a> GetProviderApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4350,6 +4410,7 @@ impl<'a> DeleteProviderApiKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4357,6 +4418,7 @@ impl<'a> DeleteProviderApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "DeleteAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4374,6 +4436,7 @@ impl<'a> HeadProviderApiKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4381,6 +4444,7 @@ impl<'a> HeadProviderApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4400,6 +4464,7 @@ impl<'a> UpdateProviderApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4407,6 +4472,7 @@ impl<'a> UpdateProviderApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4426,6 +4492,7 @@ impl<'a> RotateProviderApiKey<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4433,6 +4500,7 @@ impl<'a> RotateProviderApiKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "RotateAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4452,6 +4520,7 @@ impl<'a> ListProviders<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4459,6 +4528,7 @@ impl<'a> ListProviders<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListAIGatewayProviders",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4466,38 +4536,31 @@ impl<'a> ListProviders<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::AiGatewayProvider, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayProviders",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder
-                        .before_id
-                        .as_ref()
-                        .ok()
-                        .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListAIGatewayProviders",
                             page.next_page_uri.as_deref(),
                             "beforeId",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListAIGatewayProviders",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.before_id(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
                         });
                     Ok((page.ai_gateway_providers, next))
                 },
@@ -4516,6 +4579,7 @@ impl<'a> CreateProvider<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4523,6 +4587,7 @@ impl<'a> CreateProvider<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateAIGatewayProvider",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4540,6 +4605,7 @@ impl<'a> HeadProviders<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4547,6 +4613,7 @@ impl<'a> HeadProviders<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayProviders",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4566,6 +4633,7 @@ impl<'a> GetProvider<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4573,6 +4641,7 @@ impl<'a> GetProvider<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayProvider",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4590,6 +4659,7 @@ impl<'a> DeleteProvider<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4597,6 +4667,7 @@ impl<'a> DeleteProvider<'a> {
                     crate::runtime::error::from_progenitor(
                             "DeleteAIGatewayProvider",
                             ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4614,6 +4685,7 @@ impl<'a> HeadProvider<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4621,6 +4693,7 @@ impl<'a> HeadProvider<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayProvider",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4640,6 +4713,7 @@ impl<'a> UpdateProvider<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4647,6 +4721,7 @@ impl<'a> UpdateProvider<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateAIGatewayProvider",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4666,6 +4741,7 @@ impl<'a> GetCreditTransactions<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::CreditTransactionList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4673,6 +4749,7 @@ impl<'a> GetCreditTransactions<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetCreditTransactions",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4692,6 +4769,7 @@ impl<'a> GetCreditBalance<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::CreditBalance, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4699,6 +4777,7 @@ impl<'a> GetCreditBalance<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetCreditBalance",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4718,6 +4797,7 @@ impl<'a> CreateCheckoutSession<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::CheckoutSession, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4725,6 +4805,7 @@ impl<'a> CreateCheckoutSession<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateCheckoutSession",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4744,6 +4825,7 @@ impl<'a> GetGatewayConfig<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4751,6 +4833,7 @@ impl<'a> GetGatewayConfig<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayConfig",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4768,6 +4851,7 @@ impl<'a> HeadGatewayConfig<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4775,6 +4859,7 @@ impl<'a> HeadGatewayConfig<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadAIGatewayConfig",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4794,6 +4879,7 @@ impl<'a> UpdateGatewayConfig<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4801,6 +4887,7 @@ impl<'a> UpdateGatewayConfig<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateAIGatewayConfig",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4820,6 +4907,7 @@ impl<'a> ListUsage<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayUsageList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4827,6 +4915,7 @@ impl<'a> ListUsage<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListAIGatewayUsage",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -4834,34 +4923,31 @@ impl<'a> ListUsage<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `cursor` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `cursor` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::AiGatewayUsageEvent, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayUsage",
+            self.client.config().max_pages(),
+            self.cursor.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder.cursor.as_ref().ok().and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListAIGatewayUsage",
                             page.next_page_uri.as_deref(),
                             "cursor",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListAIGatewayUsage",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.cursor(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.cursor(value)))
                         });
                     Ok((page.ai_gateway_usage, next))
                 },
@@ -4880,6 +4966,7 @@ impl<'a> GetUsageOverview<'a> {
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayUsageOverview, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -4887,6 +4974,7 @@ impl<'a> GetUsageOverview<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetAIGatewayUsageOverview",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,

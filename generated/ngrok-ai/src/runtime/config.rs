@@ -24,6 +24,17 @@ pub const BASE_URL_ENV: &str = "NGROK_AI_BASE_URL";
 /// Product token sent in every `User-Agent`.
 const USER_AGENT_BASE: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
+/// Default of [`ClientBuilder::max_response_bytes`]: 16 MiB.
+///
+/// The largest answers of this API are list pages of at most 100 items
+/// (well under 1 MiB); 16 MiB leaves ample room for growth while bounding
+/// how much memory one call lets a server (or a man in the middle) fill.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Default of [`ClientBuilder::max_pages`]: 10,000 pages per `stream()`, a
+/// million items at the API's maximum page size of 100.
+pub const DEFAULT_MAX_PAGES: u32 = 10_000;
+
 /// Header that progenitor adds to every request; this API defines none.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
@@ -38,6 +49,8 @@ pub struct ClientConfig {
     retry: RetryPolicy,
     authorization: HeaderValue,
     user_agent: HeaderValue,
+    max_response_bytes: u64,
+    max_pages: u32,
 }
 
 impl ClientConfig {
@@ -51,6 +64,23 @@ impl ClientConfig {
     /// The retry policy applied to every request.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The largest response body accepted, in bytes (see
+    /// [`ClientBuilder::max_response_bytes`]).
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
+
+    /// The most pages one `stream()` fetches (see [`ClientBuilder::max_pages`]).
+    pub fn max_pages(&self) -> u32 {
+        self.max_pages
+    }
+
+    /// The API key, for scrubbing it from error text; error path only.
+    pub(crate) fn api_key(&self) -> Option<&str> {
+        let value = self.authorization.as_bytes().strip_prefix(b"Bearer ")?;
+        std::str::from_utf8(value).ok()
     }
 
     /// The `User-Agent` sent with every request.
@@ -74,6 +104,8 @@ impl fmt::Debug for ClientConfig {
             .field("retry", &self.retry)
             .field("api_key", &"[REDACTED]")
             .field("user_agent", &self.user_agent())
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -88,6 +120,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: Option<String>,
+    max_response_bytes: u64,
+    max_pages: u32,
     http: Option<reqwest::Client>,
 }
 
@@ -106,6 +140,8 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
             // A user-supplied client's default headers may hold credentials.
             .field(
                 "http",
@@ -117,7 +153,9 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// No API key, [`DEFAULT_BASE_URL`], 30 s request timeout, 10 s connect
-    /// timeout, default [`RetryPolicy`].
+    /// timeout, default [`RetryPolicy`], response bodies up to
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`] (16 MiB), streams of up to
+    /// [`DEFAULT_MAX_PAGES`] (10,000) pages.
     pub fn new() -> Self {
         Self {
             api_key: None,
@@ -126,6 +164,8 @@ impl ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
             http: None,
         }
     }
@@ -201,9 +241,36 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client accepts, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB). A success body announced
+    /// larger by `Content-Length` fails before it is read, and a body without
+    /// one fails as soon as it grows past the limit, with
+    /// [`Error::ResponseTooLarge`]; nothing over the limit is buffered. Error
+    /// (non-2xx) bodies are read only up to 64 KiB
+    /// ([`ERROR_BODY_LIMIT`](super::error::ERROR_BODY_LIMIT)) or this limit,
+    /// whichever is smaller, and the rest is left unread.
+    pub fn max_response_bytes(mut self, max_response_bytes: u64) -> Self {
+        self.max_response_bytes = max_response_bytes;
+        self
+    }
+
+    /// The most pages one `stream()` fetches (default [`DEFAULT_MAX_PAGES`],
+    /// 10,000; 0 is treated as 1). A stream that would need more ends with
+    /// [`Error::Pagination`], as does one whose server hands back a cursor
+    /// it already followed; use `send()` page by page for unbounded walks.
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = max_pages.max(1);
+        self
+    }
+
     /// Uses this HTTP client (proxies, custom TLS roots, ...) instead of
-    /// building one; its own timeouts apply. Authentication, `User-Agent` and
-    /// retries are still added per request.
+    /// building one; its own timeouts apply. Authentication, `User-Agent`,
+    /// retries and the response size limit are still applied per request.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: the
+    /// client the builder makes never follows redirects (a 3xx is an
+    /// [`Error::Redirect`]), but reqwest's default policy follows them,
+    /// re-sending request bodies to wherever a server points.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -254,6 +321,9 @@ impl ClientBuilder {
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .user_agent(user_agent.clone())
+                    // The API never redirects; following one would re-send the
+                    // request (a provider key's value, say) to another host.
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|error| Error::Config {
                         message: format!("could not build the HTTP client: {error}"),
@@ -265,6 +335,8 @@ impl ClientBuilder {
             retry: self.retry,
             authorization,
             user_agent,
+            max_response_bytes: self.max_response_bytes,
+            max_pages: self.max_pages,
         };
         Ok((base_url, http, config))
     }

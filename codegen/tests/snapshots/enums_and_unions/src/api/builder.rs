@@ -79,6 +79,7 @@ impl<'a> GetSteps<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<types::Steps, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -86,6 +87,7 @@ impl<'a> GetSteps<'a> {
                     crate::runtime::error::from_progenitor(
                             "GetSteps",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,

@@ -113,7 +113,9 @@ impl<'a> DeleteThing<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/things/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/things/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -170,7 +172,9 @@ impl<'a> HeadThing<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/things/{}", client.baseurl, encode_path(& id.to_string()),
+            "{}/things/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -202,6 +206,7 @@ impl<'a> CreateThing<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<types::Thing, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -209,6 +214,7 @@ impl<'a> CreateThing<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateThing",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -226,6 +232,7 @@ impl<'a> DeleteThing<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -233,6 +240,7 @@ impl<'a> DeleteThing<'a> {
                     crate::runtime::error::from_progenitor(
                             "DeleteThing",
                             ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -250,6 +258,7 @@ impl<'a> HeadThing<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -257,6 +266,7 @@ impl<'a> HeadThing<'a> {
                     crate::runtime::error::from_progenitor(
                             "HeadThing",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,

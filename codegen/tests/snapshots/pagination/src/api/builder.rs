@@ -204,6 +204,7 @@ impl<'a> ListThings<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<types::ThingList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -211,6 +212,7 @@ impl<'a> ListThings<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListThings",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -218,38 +220,31 @@ impl<'a> ListThings<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::Thing, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListThings",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder
-                        .before_id
-                        .as_ref()
-                        .ok()
-                        .and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListThings",
                             page.next_page_uri.as_deref(),
                             "beforeId",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListThings",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.before_id(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
                         });
                     Ok((page.things, next))
                 },
@@ -266,6 +261,7 @@ impl<'a> ListEvents<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<types::EventList, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -273,6 +269,7 @@ impl<'a> ListEvents<'a> {
                     crate::runtime::error::from_progenitor(
                             "ListEvents",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -280,34 +277,31 @@ impl<'a> ListEvents<'a> {
             }
         }
     }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `cursor` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error.
+    /// Every item of every page, fetched lazily: the next page is requested (with the `cursor` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
     pub fn stream(
         self,
     ) -> ::futures_util::stream::BoxStream<
         'a,
         ::std::result::Result<types::Event, crate::Error>,
     > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListEvents",
+            self.client.config().max_pages(),
+            self.cursor.as_ref().ok().and_then(|v| v.clone()),
+        );
         ::futures_util::StreamExt::boxed(
             crate::runtime::paginate::pages(
+                cursors,
                 self,
                 |builder: Self| async move {
-                    let previous = builder.cursor.as_ref().ok().and_then(|v| v.clone());
                     let page = builder.clone().send().await?;
                     let next = crate::runtime::paginate::next_page_param(
                             "ListEvents",
                             page.next_page_uri.as_deref(),
                             "cursor",
                         )
-                        .and_then(|next| match next {
-                            Some(value) => {
-                                crate::runtime::paginate::check_progress(
-                                    "ListEvents",
-                                    previous.as_deref(),
-                                    &value,
-                                )?;
-                                Ok(Some(builder.cursor(value)))
-                            }
-                            None => Ok(None),
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.cursor(value)))
                         });
                     Ok((page.events, next))
                 },

@@ -139,7 +139,11 @@ impl<'a> UpdateKey<'a> {
         let body = body
             .and_then(|v| types::KeyUpdate::try_from(v).map_err(|e| e.to_string()))
             .map_err(Error::InvalidRequest)?;
-        let url = format!("{}/keys/{}", client.baseurl, encode_path(& id.to_string()),);
+        let url = format!(
+            "{}/keys/{}", client.baseurl, encode_path(crate
+            ::runtime::path::check_segment("id", & id.to_string())
+            .map_err(Error::InvalidRequest) ?),
+        );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
@@ -179,6 +183,7 @@ impl<'a> CreateKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<types::Key, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -186,6 +191,7 @@ impl<'a> CreateKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "CreateKey",
                             ::reqwest::StatusCode::CREATED,
+                            client.config(),
                             error,
                         )
                         .await,
@@ -203,6 +209,7 @@ impl<'a> UpdateKey<'a> {
 
  A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
     pub async fn send(self) -> ::std::result::Result<types::Key, crate::Error> {
+        let client = self.client;
         match self.send_raw().await {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
@@ -210,6 +217,7 @@ impl<'a> UpdateKey<'a> {
                     crate::runtime::error::from_progenitor(
                             "UpdateKey",
                             ::reqwest::StatusCode::OK,
+                            client.config(),
                             error,
                         )
                         .await,
