@@ -453,6 +453,7 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
         "/// What an example returns.\n\
          pub type Outcome = Result<(), Box<dyn std::error::Error>>;\n\
          /// One example, for tests that run them all without naming each.\n\
+         #[rustfmt::skip]\n\
          pub struct Example {{\n\
          /// The operationId it calls.\n\
          pub operation: &'static str,\n\
@@ -462,6 +463,7 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
          pub run: for<'c> fn(&'c ngrok_ai::Client) -> futures_util::future::LocalBoxFuture<'c, Outcome>,\n\
          }}\n\
          /// Every example, in the order of the docs.\n\
+         #[rustfmt::skip]\n\
          pub static ALL: &[Example] = &[\n{registry}];\n"
     ));
     let file: syn::File = syn::parse_str(&source)

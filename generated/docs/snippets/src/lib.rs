@@ -730,6 +730,7 @@ pub mod usage {
 /// What an example returns.
 pub type Outcome = Result<(), Box<dyn std::error::Error>>;
 /// One example, for tests that run them all without naming each.
+#[rustfmt::skip]
 pub struct Example {
     /// The operationId it calls.
     pub operation: &'static str,
@@ -741,6 +742,7 @@ pub struct Example {
     ) -> futures_util::future::LocalBoxFuture<'c, Outcome>,
 }
 /// Every example, in the order of the docs.
+#[rustfmt::skip]
 pub static ALL: &[Example] = &[
     Example {
         operation: "ListAIGatewayAccessKeyConfigurations",
