@@ -73,7 +73,12 @@ pub fn normalise(spec: &Spec, api: &Api) -> Result<Plan> {
     rename_operations(&mut doc, &operations);
     let request_schemas = request_body_schemas(&doc);
     route_secrets(&mut doc, &mut replacements);
-    route_nullable_request_fields(&mut doc, &request_schemas, &mut replacements);
+    route_nullable_request_fields(&mut doc, &request_schemas, &mut replacements).map_err(
+        |message| CodegenError::Generate {
+            file: spec.path.clone(),
+            message,
+        },
+    )?;
     let open_enums = hoist_string_enums(&mut doc, &mut replacements);
     let tagged_unions = inline_discriminated_unions(&mut doc);
     keep_empty_arrays_apart_from_absent(&mut doc);
@@ -204,10 +209,10 @@ fn route_nullable_request_fields(
     doc: &mut Value,
     request_schemas: &[String],
     replacements: &mut BTreeMap<String, String>,
-) {
+) -> std::result::Result<(), String> {
     let mut added: Vec<(String, Value)> = Vec::new();
     let Some(schemas) = schemas_mut(doc) else {
-        return;
+        return Ok(());
     };
     for name in request_schemas {
         let Some(props) = schemas
@@ -221,9 +226,18 @@ fn route_nullable_request_fields(
             if prop.get("nullable").and_then(Value::as_bool) != Some(true) {
                 continue;
             }
-            let Some(inner) = rust_type_of(prop) else {
-                continue;
-            };
+            // Left as it is, the field would silently lose its null (PATCH could not clear
+            // it), so a shape we cannot name is an error, not a skip.
+            let inner = rust_type_of(prop).ok_or_else(|| {
+                format!(
+                    "at /components/schemas/{}/properties/{}: a nullable request field of this \
+                     shape cannot be given its three PATCH states (absent / null / value); \
+                     use a string, integer, number, boolean, an array of those or of a \
+                     `$ref`, or `allOf: [$ref]`",
+                    crate::pointer::escape(name),
+                    crate::pointer::escape(prop_name)
+                )
+            })?;
             let component = format!("{name}{}Patch", prop_name.to_upper_camel_case());
             let mut original = prop.clone();
             if let Some(o) = original.as_object_mut() {
@@ -243,6 +257,7 @@ fn route_nullable_request_fields(
         }
     }
     schemas.extend(added);
+    Ok(())
 }
 
 /// The Rust type a replaced property holds, for the shapes our request bodies use.
@@ -263,12 +278,14 @@ fn rust_type_of(prop: &Value) -> Option<String> {
             _ => "i64".into(),
         }),
         "boolean" => Some("bool".into()),
+        "number" => Some("f64".into()),
         "array" => {
-            let item = prop.pointer("/items/$ref").and_then(Value::as_str)?;
-            Some(format!(
-                "::std::vec::Vec<crate::types::{}>",
-                type_name(ref_name(item))
-            ))
+            let items = prop.get("items")?;
+            let item = match items.get("$ref").and_then(Value::as_str) {
+                Some(r) => format!("crate::types::{}", type_name(ref_name(r))),
+                None => rust_type_of(items)?,
+            };
+            Some(format!("::std::vec::Vec<{item}>"))
         }
         _ => None,
     }
