@@ -120,23 +120,10 @@ fn seed(referenced: bool) -> Seed {
             .unwrap_or_else(|| {
                 panic!("the examples use `{prefix}_` IDs but no resource has that prefix")
             });
-        let body = resource
-            .create_body
-            .and_then(|name| model.schema(name))
-            .and_then(|schema| schema.get("example"))
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
         // Fields naming other resources are left out: those may not exist.
-        let body: serde_json::Map<String, Value> = body
-            .into_iter()
-            .filter(|(name, _)| {
-                resource
-                    .fields
-                    .iter()
-                    .all(|f| f.name != name || f.references.is_none())
-            })
-            .collect();
+        let body = model
+            .example_create_body(resource, |_| None)
+            .unwrap_or_default();
         for id in examples {
             let mut entry = body.clone();
             entry.insert("id".into(), json!(id));

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use ngrok_ai_codegen::load::load_spec;
-use ngrok_ai_codegen::model::{Api, Op, Resource};
+use ngrok_ai_codegen::model::{Api, Resource};
 use ngrok_ai_codegen::pointer;
 use ngrok_ai_mock::MockServer;
 use serde_json::{Map, Value};
@@ -20,14 +20,6 @@ fn spec() -> ngrok_ai_codegen::load::Spec {
 fn http() -> reqwest::Client {
     ngrok_ai::runtime::config::install_crypto_provider();
     reqwest::Client::new()
-}
-
-/// Text of an example value as it goes into a URL.
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Sends `method path` with an optional JSON body; returns status, headers and JSON body.
@@ -55,43 +47,14 @@ async fn send(
     )
 }
 
-/// The request an example-minded caller would send: path parameters and required query
-/// parameters from their examples (IDs that name nothing), the body's example.
-fn example_request(api: &Api, op: &Op) -> (String, Option<Value>) {
-    let mut path = op.path.to_string();
-    let mut query = Vec::new();
-    for param in &op.params {
-        let example = param.example.map(text);
-        match param.location {
-            "path" => {
-                let value = example.unwrap_or_else(|| "x_missing".into());
-                path = path.replace(&format!("{{{}}}", param.name), &value);
-            }
-            "query" if param.required || !api.pagination_params.contains(param.name) => {
-                if let Some(value) = example.filter(|_| param.required) {
-                    query.push(format!(
-                        "{}={}",
-                        param.name,
-                        form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    if !query.is_empty() {
-        path = format!("{path}?{}", query.join("&"));
-    }
-    (path, op.body.as_ref().and_then(|b| b.example).cloned())
-}
-
 #[tokio::test]
 async fn every_operation_of_the_spec_is_served_on_spec() {
     let spec = spec();
     let api = Api::build(&spec).unwrap_or_else(|e| panic!("{e}"));
     let mock = MockServer::start().await;
     for op in &api.operations {
-        let (path, body) = example_request(&api, op);
+        let path = op.example_path_and_query();
+        let body = op.body.as_ref().and_then(|b| b.example).cloned();
         let (status, _, response) = send(&mock, op.method, &path, body.as_ref()).await;
         // Example IDs name nothing in a fresh mock and example bodies may reference such
         // IDs, so 400/404/409 are answers too; anything else must be the spec's success.
@@ -128,41 +91,6 @@ async fn every_operation_of_the_spec_is_served_on_spec() {
     }
     let violations = mock.response_violations();
     assert!(violations.is_empty(), "responses off-spec: {violations:#?}");
-}
-
-/// A create body from the create schema's example: required fields only (optional ones
-/// may reference resources that do not exist), with every referenced resource created
-/// first and its ID put in place.
-fn create_body<'a>(
-    api: &'a Api,
-    resource: &'a Resource,
-    created: &Map<String, Value>,
-) -> Option<Value> {
-    let schema = api.schema(resource.create_body?)?;
-    let example = schema.get("example")?.as_object()?;
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let mut body = Map::new();
-    for (name, value) in example {
-        let field = resource.fields.iter().find(|f| f.name == name);
-        match field.and_then(|f| f.references) {
-            Some(target) => {
-                if let Some(id) = created.get(target) {
-                    body.insert(name.clone(), id.clone());
-                }
-            }
-            None if required.contains(&name.as_str()) => {
-                body.insert(name.clone(), value.clone());
-            }
-            None => {}
-        }
-    }
-    Some(Value::Object(body))
 }
 
 #[tokio::test]

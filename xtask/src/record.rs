@@ -7,9 +7,11 @@
 //! (`Authorization` dropped, request `value`s and response `token`s replaced) before
 //! anything is written. The API key comes from `NGROK_AI_API_KEY`.
 //!
-//! The tour creates its own resources (named `sdk-record-<run>`), exercises all 44
-//! operations plus a few deliberate errors (401, 400, 409, 404), and deletes everything
-//! it created, also when a step fails. This file is also compiled into
+//! The tour creates its own resources (named `sdk-record-<run>`), exercises every
+//! operation of today's API plus a few deliberate errors (401, 400, 409, 404), and
+//! deletes everything it created, also when a step fails. Operations the scripted tour
+//! does not know (the spec gained them) are recorded by generic steps derived from the
+//! API model. This file is also compiled into
 //! `tests/tests/contract_replay.rs`, which records against the mock server and replays the
 //! result.
 
@@ -29,7 +31,7 @@ use ngrok_ai_tests::cassette::{Cassette, Interaction, Request, Response};
 
 /// Usage text of the subcommand.
 pub const USAGE: &str = "usage: cargo xtask record --base-url URL [--out DIR] [--overwrite]
-  Records a scripted tour of all 44 operations against URL (e.g. https://api.ngrok.ai or a
+  Records a scripted tour of every operation against URL (e.g. https://api.ngrok.ai or a
   mock server) as redacted cassettes in DIR (default tests/recorded/live). The API key is
   read from NGROK_AI_API_KEY. Against the real API this creates and deletes real resources.";
 
@@ -287,6 +289,8 @@ struct Recorder<'a> {
     proxy: &'a Proxy,
     out: PathBuf,
     report: Report,
+    /// operationIds with at least one cassette.
+    recorded: std::collections::BTreeSet<String>,
 }
 
 impl Recorder<'_> {
@@ -356,7 +360,36 @@ impl Recorder<'_> {
         let path = self.out.join(name);
         cassette.save(&path).map_err(|e| e.to_string())?;
         self.report.written.push(path);
+        self.recorded.insert(operation_id.to_owned());
         Ok(())
+    }
+
+    /// Sends one raw request through the proxy (for operations the scripted tour does
+    /// not know) and records it; returns the status and the JSON body.
+    async fn raw(
+        &mut self,
+        http: &reqwest::Client,
+        api_key: &str,
+        (method, path_and_query): (&str, &str),
+        body: Option<&serde_json::Value>,
+        (operation_id, label, description): (&str, &str, &str),
+    ) -> Result<(u16, serde_json::Value), String> {
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())
+            .map_err(|e| format!("{operation_id}: {e}"))?;
+        let mut request = http
+            .request(method, format!("{}{path_and_query}", self.proxy.url()))
+            .bearer_auth(api_key);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| format!("{operation_id}: {e}"))?;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        self.write(operation_id, label, description)?;
+        Ok((status, serde_json::from_str(&text).unwrap_or_default()))
     }
 }
 
@@ -372,6 +405,8 @@ struct Created {
     configuration: Option<String>,
     access_keys: Vec<String>,
     api_key: Option<String>,
+    /// Item paths created by the generic steps for resources the tour does not script.
+    others: Vec<String>,
 }
 
 /// Records the tour against `base_url` with `api_key` into `out` (which must exist).
@@ -396,10 +431,14 @@ pub async fn record_tour(base_url: &str, api_key: &str, out: &Path) -> Result<Re
         proxy: &proxy,
         out: out.to_path_buf(),
         report: Report::default(),
+        recorded: Default::default(),
     };
     let mut created = Created::default();
     let run = chrono::Utc::now().format("%Y%m%d%H%M%S").to_string();
-    let result = tour(&client, &intruder, &mut recorder, &mut created, &run).await;
+    let mut result = tour(&client, &intruder, &mut recorder, &mut created, &run).await;
+    if result.is_ok() {
+        result = untoured(&mut recorder, api_key, &mut created).await;
+    }
 
     // Whatever is left (after a failure) is deleted directly, without recording.
     let direct = Client::builder()
@@ -408,7 +447,7 @@ pub async fn record_tour(base_url: &str, api_key: &str, out: &Path) -> Result<Re
         .build()
         .map_err(|e| e.to_string())?;
     let mut report = recorder.report;
-    cleanup(&direct, &created, &mut report.warnings).await;
+    cleanup(&direct, (base_url, api_key), &created, &mut report.warnings).await;
     match result {
         Ok(()) => Ok(report),
         Err(error) => Err(format!(
@@ -423,7 +462,12 @@ pub async fn record_tour(base_url: &str, api_key: &str, out: &Path) -> Result<Re
     }
 }
 
-async fn cleanup(client: &Client, created: &Created, warnings: &mut Vec<String>) {
+async fn cleanup(
+    client: &Client,
+    (base_url, api_key): (&str, &str),
+    created: &Created,
+    warnings: &mut Vec<String>,
+) {
     let mut note = |what: &str, result: Result<(), ngrok_ai::Error>| match result {
         Ok(()) => warnings.push(format!("cleanup: deleted {what}")),
         Err(e) if e.is_not_found() => {}
@@ -447,6 +491,192 @@ async fn cleanup(client: &Client, created: &Created, warnings: &mut Vec<String>)
     if let Some(id) = &created.provider {
         note(id, client.delete_provider().id(id).send().await);
     }
+    if !created.others.is_empty() {
+        let http = reqwest::Client::new();
+        for path in created.others.iter().rev() {
+            let response = http
+                .delete(format!("{}{path}", base_url.trim_end_matches('/')))
+                .bearer_auth(api_key)
+                .send()
+                .await;
+            match response.map(|r| r.status().as_u16()) {
+                Ok(204) => warnings.push(format!("cleanup: deleted {path}")),
+                Ok(404) => {}
+                Ok(status) => warnings.push(format!("cleanup: could not delete {path}: {status}")),
+                Err(e) => warnings.push(format!("cleanup: could not delete {path}: {e}")),
+            }
+        }
+    }
+}
+
+/// After the scripted tour: every operation it did not record, found in the API model.
+/// A resource the spec's conventions describe goes through create → get → head → list →
+/// update → delete → get (404) with bodies from its examples; any other operation is
+/// sent its example request. So an operation or resource the spec gains is recorded with
+/// no change to the tour.
+async fn untoured(
+    r: &mut Recorder<'_>,
+    api_key: &str,
+    created: &mut Created,
+) -> Result<(), String> {
+    let spec_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ngrok-ai.yaml");
+    let spec = ngrok_ai_codegen::load::load_spec(&spec_path).map_err(|e| e.to_string())?;
+    let api = ngrok_ai_codegen::model::Api::build(&spec).map_err(|e| e.to_string())?;
+    let http = reqwest::Client::new();
+    let mut ids: std::collections::BTreeMap<String, String> = Default::default();
+    for resource in &api.resources {
+        let missing = resource
+            .operations()
+            .iter()
+            .flatten()
+            .any(|op| !r.recorded.contains(*op));
+        let (true, Some(create)) = (missing, resource.create) else {
+            continue;
+        };
+        let Some(body) = api.example_create_body(resource, |schema| ids.get(schema).cloned())
+        else {
+            continue;
+        };
+        let body = serde_json::Value::Object(body);
+        let (status, item) = r
+            .raw(
+                &http,
+                api_key,
+                ("post", resource.collection_path),
+                Some(&body),
+                (
+                    create,
+                    "",
+                    "Create from the create schema's example (generic step).",
+                ),
+            )
+            .await?;
+        let Some(id) = item
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+        else {
+            return Err(format!("{create} answered {status} without an id: {item}"));
+        };
+        let item_path = format!("{}/{id}", resource.collection_path);
+        created.others.push(item_path.clone());
+        ids.insert(resource.schema.to_owned(), id.clone());
+        let steps = [
+            (
+                resource.get,
+                "get",
+                item_path.as_str(),
+                "Get of the item created above (generic step).",
+            ),
+            (
+                resource.head,
+                "head",
+                item_path.as_str(),
+                "HEAD of the item created above (generic step).",
+            ),
+            (
+                resource.list,
+                "get",
+                resource.collection_path,
+                "List including the item created above (generic step).",
+            ),
+            (
+                resource.head_list,
+                "head",
+                resource.collection_path,
+                "HEAD of the list (generic step).",
+            ),
+        ];
+        for (op, method, path, description) in steps {
+            if let Some(op) = op {
+                r.raw(&http, api_key, (method, path), None, (op, "", description))
+                    .await?;
+            }
+        }
+        if let Some(update) = resource.update {
+            let example = resource
+                .update_body
+                .and_then(|name| api.schema(name))
+                .and_then(|schema| schema.get("example"))
+                .and_then(serde_json::Value::as_object)
+                .map(|example| {
+                    example
+                        .iter()
+                        .filter(|(name, _)| {
+                            resource
+                                .fields
+                                .iter()
+                                .all(|f| f.name != *name || f.references.is_none())
+                        })
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<serde_json::Map<_, _>>()
+                })
+                .unwrap_or_default();
+            r.raw(
+                &http,
+                api_key,
+                ("patch", &item_path),
+                Some(&serde_json::Value::Object(example)),
+                (
+                    update,
+                    "",
+                    "Update with the update schema's example (generic step).",
+                ),
+            )
+            .await?;
+        }
+        if let Some(delete) = resource.delete {
+            r.raw(
+                &http,
+                api_key,
+                ("delete", &item_path),
+                None,
+                (delete, "", "Delete (generic step)."),
+            )
+            .await?;
+            created.others.retain(|p| p != &item_path);
+            if let Some(get) = resource.get {
+                r.raw(
+                    &http,
+                    api_key,
+                    ("get", &item_path),
+                    None,
+                    (
+                        get,
+                        "not-found",
+                        "Get of the item deleted above: 404 (generic step).",
+                    ),
+                )
+                .await?;
+            }
+        }
+    }
+    for op in &api.operations {
+        if r.recorded.contains(op.id) {
+            continue;
+        }
+        let body = op.body.as_ref().and_then(|b| b.example);
+        let (status, _) = r
+            .raw(
+                &http,
+                api_key,
+                (op.method, &op.example_path_and_query()),
+                body,
+                (
+                    op.id,
+                    "example",
+                    "The operation's example request (generic step).",
+                ),
+            )
+            .await?;
+        if status != op.status {
+            r.report.warnings.push(format!(
+                "{} (example): answered {status}, the spec's success is {}",
+                op.id, op.status
+            ));
+        }
+    }
+    Ok(())
 }
 
 async fn tour(

@@ -302,6 +302,42 @@ impl<'a> Api<'a> {
             .find(|o| o.path == path && o.method == method)
     }
 
+    /// A create body for `resource` from its create schema's example: the required fields
+    /// (optional ones may name resources that do not exist), and for each field that
+    /// references another resource (`x-ngrok-references`), the ID `id_of` gives for that
+    /// resource's schema, if any. `None` when the resource has no create body.
+    pub fn example_create_body(
+        &self,
+        resource: &Resource,
+        id_of: impl Fn(&str) -> Option<String>,
+    ) -> Option<serde_json::Map<String, Value>> {
+        let schema = self.schema(resource.create_body?)?;
+        let example = schema.get("example").and_then(Value::as_object);
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut body = serde_json::Map::new();
+        for (name, value) in example.into_iter().flatten() {
+            let field = resource.fields.iter().find(|f| f.name == name);
+            match field.and_then(|f| f.references) {
+                Some(target) => {
+                    if let Some(id) = id_of(target) {
+                        body.insert(name.clone(), Value::String(id));
+                    }
+                }
+                None if required.contains(&name.as_str()) => {
+                    body.insert(name.clone(), value.clone());
+                }
+                None => {}
+            }
+        }
+        Some(body)
+    }
+
     /// The component schema `name`.
     pub fn schema(&self, name: &str) -> Option<&'a Value> {
         self.schemas
@@ -520,6 +556,46 @@ fn media_body<'a>(raw: &'a Value, holder: &'a Value) -> Body<'a> {
 }
 
 impl Op<'_> {
+    /// The path and query an example-minded caller sends: each path parameter's example
+    /// (or `missing`), and the required query parameters that have one, percent-encoded.
+    pub fn example_path_and_query(&self) -> String {
+        let encode = |text: &str| {
+            text.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut path = self.path.to_string();
+        let mut query = Vec::new();
+        for param in &self.params {
+            match param.location {
+                "path" => {
+                    let value = param.example.map_or_else(|| "missing".to_owned(), text);
+                    path = path.replace(&format!("{{{}}}", param.name), &encode(&value));
+                }
+                "query" if param.required => {
+                    if let Some(example) = param.example {
+                        query.push(format!("{}={}", param.name, encode(&text(example))));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", query.join("&"))
+        }
+    }
+
     /// Whether the path addresses one resource (`/access-keys/{id}`).
     pub fn has_path_id(&self) -> bool {
         self.params.iter().any(|p| p.location == "path")
