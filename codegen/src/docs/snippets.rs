@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::rust_api::{RustApi, Ty};
 use super::DOCS_DIR;
-use crate::generate::{format, HASH_HEADER, RUST_HEADER};
+use crate::generate::{format, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::model::{Api, Op};
 use crate::normalise::type_name;
 
@@ -479,9 +479,7 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
         r#"{HASH_HEADER}[package]
 name = "{PACKAGE}"
 version = "0.0.0"
-edition = "2021"
-rust-version = "1.88"
-license = "Apache-2.0"
+{PACKAGE_COMMON}
 publish = false
 description = "The Rust examples of generated/docs, compiled so that they stay correct"
 

@@ -16,7 +16,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::ToTokens;
 use syn::{GenericArgument, ImplItem, Item, PathArguments, TypeParamBound, WherePredicate};
 
-use super::{format, hand_written, ClientSyntax, Output, HASH_HEADER, RUST_HEADER};
+use super::{format, hand_written, ClientSyntax, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::model::cli::{self, ArgPlace, CliCommand};
@@ -103,9 +103,7 @@ fn cargo_toml(runtime_manifest: &str, version: &str) -> std::result::Result<Stri
         r#"{HASH_HEADER}[package]
 name = "ngrok-ai-cli"
 version = "{version}"
-edition = "2021"
-rust-version = "1.88"
-license = "Apache-2.0"
+{PACKAGE_COMMON}
 description = "ngrok-ai: command-line tool for the ngrok.ai management API (access keys, providers, provider keys, usage, credits)"
 keywords = ["ngrok", "ai-gateway", "cli"]
 categories = ["command-line-utilities"]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use syn::{Item, ItemMod};
 
-use super::{format, hand_written, Output, HASH_HEADER, RUST_HEADER};
+use super::{format, hand_written, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::normalise::Plan;
@@ -191,9 +191,7 @@ fn cargo_toml(
         r#"{HASH_HEADER}[package]
 name = "{package}"
 version = "{version}"
-edition = "2021"
-rust-version = "1.88"
-license = "Apache-2.0"
+{PACKAGE_COMMON}
 description = "Typed client for the ngrok.ai management API (access keys, providers, provider keys, usage, credits)"
 keywords = ["ngrok", "ai-gateway", "api", "client", "sdk"]
 categories = ["api-bindings", "web-programming::http-client"]

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use openapiv3::{ReferenceOr, StatusCode};
 use progenitor_impl::Generator;
 
-use super::{format, guarded, settings, Output, HASH_HEADER, RUST_HEADER};
+use super::{format, guarded, settings, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::model::Api;
@@ -66,7 +66,7 @@ pub fn files(spec: &Spec, api: &Api, plan: &Plan) -> Result<Output> {
         format!("{RUST_HEADER}{}", format(&file)),
     );
     out.files.insert(dir.join("src/lib.rs"), lib_rs());
-    out.files.insert(dir.join("Cargo.toml"), cargo_toml());
+    out.files.insert(dir.join("Cargo.toml"), cargo_toml(&crate::release::crate_version()?));
     Ok(out)
 }
 
@@ -125,14 +125,12 @@ pub use expectations::*;
     )
 }
 
-fn cargo_toml() -> String {
+fn cargo_toml(version: &str) -> String {
     format!(
         r#"{HASH_HEADER}[package]
 name = "ngrok-ai-httpmock"
-version = "0.1.0"
-edition = "2021"
-rust-version = "1.88"
-license = "Apache-2.0"
+version = "{version}"
+{PACKAGE_COMMON}
 description = "Typed httpmock expectations for the ngrok.ai management API client"
 
 [dependencies]

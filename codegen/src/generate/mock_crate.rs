@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use heck::ToUpperCamelCase;
 use serde_json::{json, Value};
 
-use super::{format, hand_written, Output, HASH_HEADER, RUST_HEADER};
+use super::{format, hand_written, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::json_schema::to_json_schema;
 use crate::load::Spec;
@@ -160,9 +160,7 @@ fn cargo_toml(runtime_manifest: &str, version: &str) -> std::result::Result<Stri
         r#"{HASH_HEADER}[package]
 name = "ngrok-ai-mock"
 version = "{version}"
-edition = "2021"
-rust-version = "1.88"
-license = "Apache-2.0"
+{PACKAGE_COMMON}
 description = "Stateful, validating fake of the ngrok.ai management API, for tests of code that uses the ngrok-ai client"
 keywords = ["ngrok", "ai-gateway", "mock", "testing"]
 categories = ["development-tools::testing"]
