@@ -66,7 +66,10 @@ pub fn files(spec: &Spec, api: &Api, plan: &Plan) -> Result<Output> {
         format!("{RUST_HEADER}{}", format(&file)),
     );
     out.files.insert(dir.join("src/lib.rs"), lib_rs());
-    out.files.insert(dir.join("Cargo.toml"), cargo_toml(&crate::release::crate_version()?));
+    out.files.insert(
+        dir.join("Cargo.toml"),
+        cargo_toml(&crate::release::crate_version()?),
+    );
     Ok(out)
 }
 
