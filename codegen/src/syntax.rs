@@ -153,3 +153,83 @@ pub(crate) fn builder_name(snake: &str) -> String {
     use heck::ToUpperCamelCase;
     snake.to_upper_camel_case()
 }
+
+/// Rewrites every doc attribute of `file` the way a person writes doc comments: one
+/// `///` line per attribute, each line starting with a space. prettyplease prints a
+/// one-line `#[doc]` with no leading space as `///text` and a multi-line one as a
+/// `/** … */` block, which is how typify's and progenitor's docs came out.
+pub(crate) fn normalise_doc_comments(file: &mut syn::File) {
+    struct Docs;
+    impl Docs {
+        fn fix(attrs: &mut Vec<Attribute>) {
+            if !attrs.iter().any(is_doc) {
+                return;
+            }
+            let mut out = Vec::with_capacity(attrs.len());
+            for attr in attrs.drain(..) {
+                let text = match (&attr.meta, attr.style) {
+                    (syn::Meta::NameValue(nv), style) if attr.path().is_ident("doc") => {
+                        match &nv.value {
+                            Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }) => Some((s.value(), style)),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let Some((text, style)) = text else {
+                    out.push(attr);
+                    continue;
+                };
+                for line in text.split('\n') {
+                    let line = line.trim_end();
+                    let line = if line.is_empty() || line.starts_with(' ') {
+                        line.to_owned()
+                    } else {
+                        format!(" {line}")
+                    };
+                    out.push(match style {
+                        syn::AttrStyle::Outer => syn::parse_quote!(#[doc = #line]),
+                        syn::AttrStyle::Inner(_) => syn::parse_quote!(#![doc = #line]),
+                    });
+                }
+            }
+            *attrs = out;
+        }
+    }
+    macro_rules! fix_attrs {
+        ($($visit:ident: $node:ty),* $(,)?) => {
+            impl syn::visit_mut::VisitMut for Docs {
+                $(fn $visit(&mut self, node: &mut $node) {
+                    Docs::fix(&mut node.attrs);
+                    syn::visit_mut::$visit(self, node);
+                })*
+            }
+        };
+    }
+    fix_attrs! {
+        visit_file_mut: syn::File,
+        visit_item_struct_mut: syn::ItemStruct,
+        visit_item_enum_mut: syn::ItemEnum,
+        visit_item_fn_mut: syn::ItemFn,
+        visit_item_impl_mut: syn::ItemImpl,
+        visit_item_mod_mut: syn::ItemMod,
+        visit_item_trait_mut: syn::ItemTrait,
+        visit_item_type_mut: syn::ItemType,
+        visit_item_const_mut: syn::ItemConst,
+        visit_item_static_mut: syn::ItemStatic,
+        visit_item_use_mut: syn::ItemUse,
+        visit_item_macro_mut: syn::ItemMacro,
+        visit_field_mut: syn::Field,
+        visit_variant_mut: syn::Variant,
+        visit_impl_item_fn_mut: syn::ImplItemFn,
+        visit_impl_item_const_mut: syn::ImplItemConst,
+        visit_impl_item_type_mut: syn::ImplItemType,
+        visit_trait_item_fn_mut: syn::TraitItemFn,
+        visit_trait_item_type_mut: syn::TraitItemType,
+        visit_trait_item_const_mut: syn::TraitItemConst,
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Docs, file);
+}

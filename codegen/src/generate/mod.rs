@@ -4,6 +4,7 @@
 //! submodules here add what progenitor lacks (typed errors, streams, open enums,
 //! construction, retries through the client hooks) by editing its syntax tree.
 
+mod builder_text;
 pub mod cli_crate;
 mod client_crate;
 mod hand_written;
@@ -257,6 +258,9 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Formats a syntax tree the way every generated file is formatted.
+/// Doc comments come out as `/// text`, one line each ([`crate::syntax::normalise_doc_comments`]).
 pub fn format(file: &syn::File) -> String {
-    prettyplease::unparse(file)
+    let mut file = file.clone();
+    crate::syntax::normalise_doc_comments(&mut file);
+    prettyplease::unparse(&file)
 }

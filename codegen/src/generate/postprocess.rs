@@ -18,7 +18,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Resul
     extend_types(types, plan)?;
     super::patch_fields::keep_nulls(types);
     let builder = module_mut(file, "builder")?;
-    rewrite_builders(builder, spec, plan)?;
+    rewrite_builders(builder, spec, api, plan)?;
     file.items.extend(client_additions());
     super::rustdoc::document_client(file, api, plan)
 }
@@ -92,7 +92,12 @@ fn extend_types(types: &mut Vec<Item>, plan: &Plan) -> Result<(), String> {
 /// progenitor's `send` returns its own error type, which loses the status of a non-JSON
 /// error body and names no operation. Each builder's `send` becomes a private `send_raw`
 /// wrapped by a `send` returning `crate::Error`; list builders also get `stream`.
-fn rewrite_builders(builder: &mut Vec<Item>, spec: &Spec, plan: &Plan) -> Result<(), String> {
+fn rewrite_builders(
+    builder: &mut Vec<Item>,
+    spec: &Spec,
+    api: &Api,
+    plan: &Plan,
+) -> Result<(), String> {
     let mut seen = Vec::new();
     let mut extra = Vec::new();
     for item in builder.iter_mut() {
@@ -100,6 +105,11 @@ fn rewrite_builders(builder: &mut Vec<Item>, spec: &Spec, plan: &Plan) -> Result
         let Some(op) = rewrite_send(imp, plan)? else {
             continue;
         };
+        let model = api
+            .operation(&op.spec_id)
+            .ok_or_else(|| format!("{} is not in the API model", op.spec_id))?;
+        super::builder_text::english_setter_errors(imp, model);
+        super::builder_text::drop_api_version_header(imp);
         seen.push(op.spec_id.clone());
         extra.push(wrapper_impl(imp, op, spec)?);
     }

@@ -22,9 +22,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -35,9 +35,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -176,9 +176,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -189,9 +189,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -258,9 +258,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -330,9 +330,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -396,9 +396,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -462,9 +462,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/access-key-configurations/{}$", value.to_string()),
@@ -536,9 +536,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -549,9 +549,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -686,9 +686,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -699,9 +699,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -766,9 +766,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
@@ -834,9 +834,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
@@ -896,9 +896,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
@@ -958,9 +958,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/access-keys/{}$", value.to_string()))
                 .unwrap();
@@ -1030,9 +1030,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1043,9 +1043,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1180,9 +1180,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1193,9 +1193,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1260,9 +1260,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
@@ -1328,9 +1328,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
@@ -1390,9 +1390,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
@@ -1452,9 +1452,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/api-keys/{}$", value.to_string()))
                 .unwrap();
@@ -1524,9 +1524,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1537,9 +1537,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1550,9 +1550,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("limit"))
             }
         }
-        /** Matches requests whose `provider` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only the keys whose `providerId` equals this value, e.g. `openai`.*/
+        /// Matches requests whose `provider` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only the keys whose `providerId` equals this value, e.g. `openai`.
         pub fn provider<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1687,9 +1687,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -1700,9 +1700,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -1767,9 +1767,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1837,9 +1837,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1901,9 +1901,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -1965,9 +1965,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}$", value.to_string()),
@@ -2041,9 +2041,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!("^/provider-keys/{}/rotate$", value.to_string()),
@@ -2115,9 +2115,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -2128,9 +2128,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -2265,9 +2265,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.*/
+        /// Matches requests whose `beforeId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
         pub fn before_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -2278,9 +2278,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("beforeId"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -2345,9 +2345,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
@@ -2413,9 +2413,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
@@ -2475,9 +2475,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
@@ -2537,9 +2537,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `id` path parameter is `value`.
-
- ID of the addressed resource.*/
+        /// Matches requests whose `id` path parameter is `value`.
+        ///
+        /// ID of the addressed resource.
         pub fn id(self, value: &str) -> Self {
             let re = regex::Regex::new(&format!("^/providers/{}$", value.to_string()))
                 .unwrap();
@@ -2973,9 +2973,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `accessKeyId` query parameter is `value`, or, given `None`, that do not send it.
-
- Return only the events of this access key.*/
+        /// Matches requests whose `accessKeyId` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Return only the events of this access key.
         pub fn access_key_id<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -2986,9 +2986,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("accessKeyId"))
             }
         }
-        /** Matches requests whose `cursor` query parameter is `value`, or, given `None`, that do not send it.
-
- Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.*/
+        /// Matches requests whose `cursor` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.
         pub fn cursor<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -2999,9 +2999,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("cursor"))
             }
         }
-        /** Matches requests whose `endTime` query parameter is `value`, or, given `None`, that do not send it.
-
- Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.*/
+        /// Matches requests whose `endTime` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.
         pub fn end_time<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
@@ -3012,9 +3012,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("endTime"))
             }
         }
-        /** Matches requests whose `includeRetries` query parameter is `value`, or, given `None`, that do not send it.
-
- Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.*/
+        /// Matches requests whose `includeRetries` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.
         pub fn include_retries<T>(self, value: T) -> Self
         where
             T: Into<Option<bool>>,
@@ -3025,9 +3025,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("includeRetries"))
             }
         }
-        /** Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+        /// Matches requests whose `limit` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
         pub fn limit<T>(self, value: T) -> Self
         where
             T: Into<Option<::std::num::NonZeroU32>>,
@@ -3038,9 +3038,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("limit"))
             }
         }
-        /** Matches requests whose `startTime` query parameter is `value`.
-
- Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.*/
+        /// Matches requests whose `startTime` query parameter is `value`.
+        ///
+        /// Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.
         pub fn start_time(
             self,
             value: &::chrono::DateTime<::chrono::offset::Utc>,
@@ -3107,9 +3107,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /** Matches requests whose `endTime` query parameter is `value`, or, given `None`, that do not send it.
-
- End of the window (RFC 3339). Defaults to now.*/
+        /// Matches requests whose `endTime` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// End of the window (RFC 3339). Defaults to now.
         pub fn end_time<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
@@ -3120,9 +3120,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("endTime"))
             }
         }
-        /** Matches requests whose `groupBy` query parameter is `value`, or, given `None`, that do not send it.
-
- Dimension that splits each day's bucket: by provider ID or by access key ID.*/
+        /// Matches requests whose `groupBy` query parameter is `value`, or, given `None`, that do not send it.
+        ///
+        /// Dimension that splits each day's bucket: by provider ID or by access key ID.
         pub fn group_by<T>(self, value: T) -> Self
         where
             T: Into<Option<types::GetUsageOverviewGroupBy>>,
@@ -3133,9 +3133,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("groupBy"))
             }
         }
-        /** Matches requests whose `startTime` query parameter is `value`.
-
- Start of the window, inclusive (RFC 3339).*/
+        /// Matches requests whose `startTime` query parameter is `value`.
+        ///
+        /// Start of the window, inclusive (RFC 3339).
         pub fn start_time(
             self,
             value: &::chrono::DateTime<::chrono::offset::Utc>,

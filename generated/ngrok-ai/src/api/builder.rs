@@ -5,9 +5,9 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
-/**Builder for [`Client::list_access_key_configurations`]
-
-[`Client::list_access_key_configurations`]: super::Client::list_access_key_configurations*/
+/// Builder for [`Client::list_access_key_configurations`]
+///
+/// [`Client::list_access_key_configurations`]: super::Client::list_access_key_configurations
 #[derive(Debug, Clone)]
 pub struct ListAccessKeyConfigurations<'a> {
     client: &'a super::Client,
@@ -23,11 +23,11 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -35,17 +35,14 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -53,10 +50,7 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(
@@ -66,12 +60,6 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-key-configurations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -82,7 +70,6 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             )
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListAIGatewayAccessKeyConfigurations",
@@ -97,9 +84,9 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         }
     }
 }
-/**Builder for [`Client::create_access_key_configuration`]
-
-[`Client::create_access_key_configuration`]: super::Client::create_access_key_configuration*/
+/// Builder for [`Client::create_access_key_configuration`]
+///
+/// [`Client::create_access_key_configuration`]: super::Client::create_access_key_configuration
 #[derive(Debug, Clone)]
 pub struct CreateAccessKeyConfiguration<'a> {
     client: &'a super::Client,
@@ -113,9 +100,9 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::AiGatewayAccessKeyConfigurationCreate`] or its builder, [`types::builder::AiGatewayAccessKeyConfigurationCreate`] (from `types::AiGatewayAccessKeyConfigurationCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for creating a configuration.*/
+    /// Sets the request body: a [`types::AiGatewayAccessKeyConfigurationCreate`] or its builder, [`types::builder::AiGatewayAccessKeyConfigurationCreate`] (from `types::AiGatewayAccessKeyConfigurationCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for creating a configuration.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyConfigurationCreate>,
@@ -155,12 +142,6 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-key-configurations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -170,7 +151,6 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateAIGatewayAccessKeyConfiguration",
@@ -185,9 +165,9 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
         }
     }
 }
-/**Builder for [`Client::head_access_key_configurations`]
-
-[`Client::head_access_key_configurations`]: super::Client::head_access_key_configurations*/
+/// Builder for [`Client::head_access_key_configurations`]
+///
+/// [`Client::head_access_key_configurations`]: super::Client::head_access_key_configurations
 #[derive(Debug, Clone)]
 pub struct HeadAccessKeyConfigurations<'a> {
     client: &'a super::Client,
@@ -203,11 +183,11 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -215,17 +195,14 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -233,10 +210,7 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -244,19 +218,12 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-key-configurations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAccessKeyConfigurations",
@@ -271,9 +238,9 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
         }
     }
 }
-/**Builder for [`Client::get_access_key_configuration`]
-
-[`Client::get_access_key_configuration`]: super::Client::get_access_key_configuration*/
+/// Builder for [`Client::get_access_key_configuration`]
+///
+/// [`Client::get_access_key_configuration`]: super::Client::get_access_key_configuration
 #[derive(Debug, Clone)]
 pub struct GetAccessKeyConfiguration<'a> {
     client: &'a super::Client,
@@ -287,20 +254,16 @@ impl<'a> GetAccessKeyConfiguration<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(
@@ -313,12 +276,6 @@ impl<'a> GetAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -327,7 +284,6 @@ impl<'a> GetAccessKeyConfiguration<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayAccessKeyConfiguration",
@@ -342,9 +298,9 @@ impl<'a> GetAccessKeyConfiguration<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_access_key_configuration`]
-
-[`Client::delete_access_key_configuration`]: super::Client::delete_access_key_configuration*/
+/// Builder for [`Client::delete_access_key_configuration`]
+///
+/// [`Client::delete_access_key_configuration`]: super::Client::delete_access_key_configuration
 #[derive(Debug, Clone)]
 pub struct DeleteAccessKeyConfiguration<'a> {
     client: &'a super::Client,
@@ -358,20 +314,16 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -382,14 +334,8 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+        let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayAccessKeyConfiguration",
         };
@@ -403,9 +349,9 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
         }
     }
 }
-/**Builder for [`Client::head_access_key_configuration`]
-
-[`Client::head_access_key_configuration`]: super::Client::head_access_key_configuration*/
+/// Builder for [`Client::head_access_key_configuration`]
+///
+/// [`Client::head_access_key_configuration`]: super::Client::head_access_key_configuration
 #[derive(Debug, Clone)]
 pub struct HeadAccessKeyConfiguration<'a> {
     client: &'a super::Client,
@@ -419,20 +365,16 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -443,14 +385,8 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAccessKeyConfiguration",
         };
@@ -464,9 +400,9 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
         }
     }
 }
-/**Builder for [`Client::update_access_key_configuration`]
-
-[`Client::update_access_key_configuration`]: super::Client::update_access_key_configuration*/
+/// Builder for [`Client::update_access_key_configuration`]
+///
+/// [`Client::update_access_key_configuration`]: super::Client::update_access_key_configuration
 #[derive(Debug, Clone)]
 pub struct UpdateAccessKeyConfiguration<'a> {
     client: &'a super::Client,
@@ -482,25 +418,21 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigac_2pZ3hB6nX1qW9eR4tY7uI0oPa5Sd`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::AiGatewayAccessKeyConfigurationUpdate`] or its builder, [`types::builder::AiGatewayAccessKeyConfigurationUpdate`] (from `types::AiGatewayAccessKeyConfigurationUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for PATCHing a configuration (all fields nullable).*/
+    /// Sets the request body: a [`types::AiGatewayAccessKeyConfigurationUpdate`] or its builder, [`types::builder::AiGatewayAccessKeyConfigurationUpdate`] (from `types::AiGatewayAccessKeyConfigurationUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for PATCHing a configuration (all fields nullable).
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyConfigurationUpdate>,
@@ -545,12 +477,6 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -560,7 +486,6 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateAIGatewayAccessKeyConfiguration",
@@ -575,9 +500,9 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
         }
     }
 }
-/**Builder for [`Client::list_access_keys`]
-
-[`Client::list_access_keys`]: super::Client::list_access_keys*/
+/// Builder for [`Client::list_access_keys`]
+///
+/// [`Client::list_access_keys`]: super::Client::list_access_keys
 #[derive(Debug, Clone)]
 pub struct ListAccessKeys<'a> {
     client: &'a super::Client,
@@ -593,11 +518,11 @@ impl<'a> ListAccessKeys<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -605,17 +530,14 @@ impl<'a> ListAccessKeys<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -623,10 +545,7 @@ impl<'a> ListAccessKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(
@@ -636,12 +555,6 @@ impl<'a> ListAccessKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -652,7 +565,6 @@ impl<'a> ListAccessKeys<'a> {
             )
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListAIGatewayAccessKeys",
@@ -667,9 +579,9 @@ impl<'a> ListAccessKeys<'a> {
         }
     }
 }
-/**Builder for [`Client::create_access_key`]
-
-[`Client::create_access_key`]: super::Client::create_access_key*/
+/// Builder for [`Client::create_access_key`]
+///
+/// [`Client::create_access_key`]: super::Client::create_access_key
 #[derive(Debug, Clone)]
 pub struct CreateAccessKey<'a> {
     client: &'a super::Client,
@@ -683,9 +595,9 @@ impl<'a> CreateAccessKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::AiGatewayAccessKeyCreate`] or its builder, [`types::builder::AiGatewayAccessKeyCreate`] (from `types::AiGatewayAccessKeyCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for creating an access key (no required fields).*/
+    /// Sets the request body: a [`types::AiGatewayAccessKeyCreate`] or its builder, [`types::builder::AiGatewayAccessKeyCreate`] (from `types::AiGatewayAccessKeyCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for creating an access key (no required fields).
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyCreate>,
@@ -723,12 +635,6 @@ impl<'a> CreateAccessKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -738,7 +644,6 @@ impl<'a> CreateAccessKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateAIGatewayAccessKey",
@@ -753,9 +658,9 @@ impl<'a> CreateAccessKey<'a> {
         }
     }
 }
-/**Builder for [`Client::head_access_keys`]
-
-[`Client::head_access_keys`]: super::Client::head_access_keys*/
+/// Builder for [`Client::head_access_keys`]
+///
+/// [`Client::head_access_keys`]: super::Client::head_access_keys
 #[derive(Debug, Clone)]
 pub struct HeadAccessKeys<'a> {
     client: &'a super::Client,
@@ -771,11 +676,11 @@ impl<'a> HeadAccessKeys<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -783,17 +688,14 @@ impl<'a> HeadAccessKeys<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -801,10 +703,7 @@ impl<'a> HeadAccessKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -812,19 +711,12 @@ impl<'a> HeadAccessKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAccessKeys",
@@ -839,9 +731,9 @@ impl<'a> HeadAccessKeys<'a> {
         }
     }
 }
-/**Builder for [`Client::get_access_key`]
-
-[`Client::get_access_key`]: super::Client::get_access_key*/
+/// Builder for [`Client::get_access_key`]
+///
+/// [`Client::get_access_key`]: super::Client::get_access_key
 #[derive(Debug, Clone)]
 pub struct GetAccessKey<'a> {
     client: &'a super::Client,
@@ -855,20 +747,16 @@ impl<'a> GetAccessKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(
@@ -881,12 +769,6 @@ impl<'a> GetAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -895,7 +777,6 @@ impl<'a> GetAccessKey<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayAccessKey",
@@ -910,9 +791,9 @@ impl<'a> GetAccessKey<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_access_key`]
-
-[`Client::delete_access_key`]: super::Client::delete_access_key*/
+/// Builder for [`Client::delete_access_key`]
+///
+/// [`Client::delete_access_key`]: super::Client::delete_access_key
 #[derive(Debug, Clone)]
 pub struct DeleteAccessKey<'a> {
     client: &'a super::Client,
@@ -926,20 +807,16 @@ impl<'a> DeleteAccessKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -950,14 +827,8 @@ impl<'a> DeleteAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+        let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayAccessKey",
         };
@@ -971,9 +842,9 @@ impl<'a> DeleteAccessKey<'a> {
         }
     }
 }
-/**Builder for [`Client::head_access_key`]
-
-[`Client::head_access_key`]: super::Client::head_access_key*/
+/// Builder for [`Client::head_access_key`]
+///
+/// [`Client::head_access_key`]: super::Client::head_access_key
 #[derive(Debug, Clone)]
 pub struct HeadAccessKey<'a> {
     client: &'a super::Client,
@@ -987,20 +858,16 @@ impl<'a> HeadAccessKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -1011,14 +878,8 @@ impl<'a> HeadAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAccessKey",
         };
@@ -1032,9 +893,9 @@ impl<'a> HeadAccessKey<'a> {
         }
     }
 }
-/**Builder for [`Client::update_access_key`]
-
-[`Client::update_access_key`]: super::Client::update_access_key*/
+/// Builder for [`Client::update_access_key`]
+///
+/// [`Client::update_access_key`]: super::Client::update_access_key
 #[derive(Debug, Clone)]
 pub struct UpdateAccessKey<'a> {
     client: &'a super::Client,
@@ -1050,25 +911,21 @@ impl<'a> UpdateAccessKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::AiGatewayAccessKeyUpdate`] or its builder, [`types::builder::AiGatewayAccessKeyUpdate`] (from `types::AiGatewayAccessKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for PATCHing an access key.*/
+    /// Sets the request body: a [`types::AiGatewayAccessKeyUpdate`] or its builder, [`types::builder::AiGatewayAccessKeyUpdate`] (from `types::AiGatewayAccessKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for PATCHing an access key.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayAccessKeyUpdate>,
@@ -1111,12 +968,6 @@ impl<'a> UpdateAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1126,7 +977,6 @@ impl<'a> UpdateAccessKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateAIGatewayAccessKey",
@@ -1141,9 +991,9 @@ impl<'a> UpdateAccessKey<'a> {
         }
     }
 }
-/**Builder for [`Client::list_api_keys`]
-
-[`Client::list_api_keys`]: super::Client::list_api_keys*/
+/// Builder for [`Client::list_api_keys`]
+///
+/// [`Client::list_api_keys`]: super::Client::list_api_keys
 #[derive(Debug, Clone)]
 pub struct ListApiKeys<'a> {
     client: &'a super::Client,
@@ -1159,11 +1009,11 @@ impl<'a> ListApiKeys<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1171,17 +1021,14 @@ impl<'a> ListApiKeys<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1189,10 +1036,7 @@ impl<'a> ListApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(
@@ -1202,12 +1046,6 @@ impl<'a> ListApiKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/api-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1218,7 +1056,6 @@ impl<'a> ListApiKeys<'a> {
             )
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListAIGatewayAPIKeys",
@@ -1233,9 +1070,9 @@ impl<'a> ListApiKeys<'a> {
         }
     }
 }
-/**Builder for [`Client::create_api_key`]
-
-[`Client::create_api_key`]: super::Client::create_api_key*/
+/// Builder for [`Client::create_api_key`]
+///
+/// [`Client::create_api_key`]: super::Client::create_api_key
 #[derive(Debug, Clone)]
 pub struct CreateApiKey<'a> {
     client: &'a super::Client,
@@ -1249,9 +1086,9 @@ impl<'a> CreateApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::AiGatewayApiKeyCreate`] or its builder, [`types::builder::AiGatewayApiKeyCreate`] (from `types::AiGatewayApiKeyCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for creating an API key (no required fields).*/
+    /// Sets the request body: a [`types::AiGatewayApiKeyCreate`] or its builder, [`types::builder::AiGatewayApiKeyCreate`] (from `types::AiGatewayApiKeyCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for creating an API key (no required fields).
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayApiKeyCreate>,
@@ -1285,12 +1122,6 @@ impl<'a> CreateApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/api-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1300,7 +1131,6 @@ impl<'a> CreateApiKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateAIGatewayAPIKey",
@@ -1315,9 +1145,9 @@ impl<'a> CreateApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::head_api_keys`]
-
-[`Client::head_api_keys`]: super::Client::head_api_keys*/
+/// Builder for [`Client::head_api_keys`]
+///
+/// [`Client::head_api_keys`]: super::Client::head_api_keys
 #[derive(Debug, Clone)]
 pub struct HeadApiKeys<'a> {
     client: &'a super::Client,
@@ -1333,11 +1163,11 @@ impl<'a> HeadApiKeys<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1345,17 +1175,14 @@ impl<'a> HeadApiKeys<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1363,10 +1190,7 @@ impl<'a> HeadApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -1374,19 +1198,12 @@ impl<'a> HeadApiKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/api-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAPIKeys",
@@ -1401,9 +1218,9 @@ impl<'a> HeadApiKeys<'a> {
         }
     }
 }
-/**Builder for [`Client::get_api_key`]
-
-[`Client::get_api_key`]: super::Client::get_api_key*/
+/// Builder for [`Client::get_api_key`]
+///
+/// [`Client::get_api_key`]: super::Client::get_api_key
 #[derive(Debug, Clone)]
 pub struct GetApiKey<'a> {
     client: &'a super::Client,
@@ -1417,20 +1234,16 @@ impl<'a> GetApiKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<types::AiGatewayApiKey>, Error<()>> {
@@ -1441,12 +1254,6 @@ impl<'a> GetApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1455,7 +1262,6 @@ impl<'a> GetApiKey<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayAPIKey",
@@ -1470,9 +1276,9 @@ impl<'a> GetApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_api_key`]
-
-[`Client::delete_api_key`]: super::Client::delete_api_key*/
+/// Builder for [`Client::delete_api_key`]
+///
+/// [`Client::delete_api_key`]: super::Client::delete_api_key
 #[derive(Debug, Clone)]
 pub struct DeleteApiKey<'a> {
     client: &'a super::Client,
@@ -1486,20 +1292,16 @@ impl<'a> DeleteApiKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -1510,14 +1312,8 @@ impl<'a> DeleteApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+        let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayAPIKey",
         };
@@ -1531,9 +1327,9 @@ impl<'a> DeleteApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::head_api_key`]
-
-[`Client::head_api_key`]: super::Client::head_api_key*/
+/// Builder for [`Client::head_api_key`]
+///
+/// [`Client::head_api_key`]: super::Client::head_api_key
 #[derive(Debug, Clone)]
 pub struct HeadApiKey<'a> {
     client: &'a super::Client,
@@ -1547,20 +1343,16 @@ impl<'a> HeadApiKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -1571,14 +1363,8 @@ impl<'a> HeadApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAPIKey",
         };
@@ -1592,9 +1378,9 @@ impl<'a> HeadApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::update_api_key`]
-
-[`Client::update_api_key`]: super::Client::update_api_key*/
+/// Builder for [`Client::update_api_key`]
+///
+/// [`Client::update_api_key`]: super::Client::update_api_key
 #[derive(Debug, Clone)]
 pub struct UpdateApiKey<'a> {
     client: &'a super::Client,
@@ -1610,25 +1396,21 @@ impl<'a> UpdateApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigak_2pZ6wE9rT2yU5iO8pA1sD4fG7hJk`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::AiGatewayApiKeyUpdate`] or its builder, [`types::builder::AiGatewayApiKeyUpdate`] (from `types::AiGatewayApiKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for PATCHing an API key.*/
+    /// Sets the request body: a [`types::AiGatewayApiKeyUpdate`] or its builder, [`types::builder::AiGatewayApiKeyUpdate`] (from `types::AiGatewayApiKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for PATCHing an API key.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayApiKeyUpdate>,
@@ -1667,12 +1449,6 @@ impl<'a> UpdateApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1682,7 +1458,6 @@ impl<'a> UpdateApiKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateAIGatewayAPIKey",
@@ -1697,9 +1472,9 @@ impl<'a> UpdateApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::list_provider_api_keys`]
-
-[`Client::list_provider_api_keys`]: super::Client::list_provider_api_keys*/
+/// Builder for [`Client::list_provider_api_keys`]
+///
+/// [`Client::list_provider_api_keys`]: super::Client::list_provider_api_keys
 #[derive(Debug, Clone)]
 pub struct ListProviderApiKeys<'a> {
     client: &'a super::Client,
@@ -1717,11 +1492,11 @@ impl<'a> ListProviderApiKeys<'a> {
             provider: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1729,17 +1504,14 @@ impl<'a> ListProviderApiKeys<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1747,17 +1519,14 @@ impl<'a> ListProviderApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
-    /** Sets the `provider` query parameter (optional).
-
- Return only the keys whose `providerId` equals this value, e.g. `openai`.
-
- Example: `openai`.*/
+    /// Sets the `provider` query parameter (optional).
+    ///
+    /// Return only the keys whose `providerId` equals this value, e.g. `openai`.
+    ///
+    /// Example: `openai`.
     pub fn provider<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1765,10 +1534,7 @@ impl<'a> ListProviderApiKeys<'a> {
         self.provider = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for provider failed"
-                    .to_string()
-            });
+            .map_err(|_| "`provider` must be a string".to_string());
         self
     }
     async fn send_raw(
@@ -1779,12 +1545,6 @@ impl<'a> ListProviderApiKeys<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let provider = provider.map_err(Error::InvalidRequest)?;
         let url = format!("{}/provider-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1796,7 +1556,6 @@ impl<'a> ListProviderApiKeys<'a> {
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("provider", &provider))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListAIGatewayProviderAPIKeys",
@@ -1811,9 +1570,9 @@ impl<'a> ListProviderApiKeys<'a> {
         }
     }
 }
-/**Builder for [`Client::create_provider_api_key`]
-
-[`Client::create_provider_api_key`]: super::Client::create_provider_api_key*/
+/// Builder for [`Client::create_provider_api_key`]
+///
+/// [`Client::create_provider_api_key`]: super::Client::create_provider_api_key
 #[derive(Debug, Clone)]
 pub struct CreateProviderApiKey<'a> {
     client: &'a super::Client,
@@ -1827,9 +1586,9 @@ impl<'a> CreateProviderApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::AiGatewayProviderApiKeyCreate`] or its builder, [`types::builder::AiGatewayProviderApiKeyCreate`] (from `types::AiGatewayProviderApiKeyCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for storing a provider key.*/
+    /// Sets the request body: a [`types::AiGatewayProviderApiKeyCreate`] or its builder, [`types::builder::AiGatewayProviderApiKeyCreate`] (from `types::AiGatewayProviderApiKeyCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for storing a provider key.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderApiKeyCreate>,
@@ -1869,12 +1628,6 @@ impl<'a> CreateProviderApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/provider-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1884,7 +1637,6 @@ impl<'a> CreateProviderApiKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateAIGatewayProviderAPIKey",
@@ -1899,9 +1651,9 @@ impl<'a> CreateProviderApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::head_provider_api_keys`]
-
-[`Client::head_provider_api_keys`]: super::Client::head_provider_api_keys*/
+/// Builder for [`Client::head_provider_api_keys`]
+///
+/// [`Client::head_provider_api_keys`]: super::Client::head_provider_api_keys
 #[derive(Debug, Clone)]
 pub struct HeadProviderApiKeys<'a> {
     client: &'a super::Client,
@@ -1917,11 +1669,11 @@ impl<'a> HeadProviderApiKeys<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1929,17 +1681,14 @@ impl<'a> HeadProviderApiKeys<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -1947,10 +1696,7 @@ impl<'a> HeadProviderApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -1958,19 +1704,12 @@ impl<'a> HeadProviderApiKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/provider-keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayProviderAPIKeys",
@@ -1985,9 +1724,9 @@ impl<'a> HeadProviderApiKeys<'a> {
         }
     }
 }
-/**Builder for [`Client::get_provider_api_key`]
-
-[`Client::get_provider_api_key`]: super::Client::get_provider_api_key*/
+/// Builder for [`Client::get_provider_api_key`]
+///
+/// [`Client::get_provider_api_key`]: super::Client::get_provider_api_key
 #[derive(Debug, Clone)]
 pub struct GetProviderApiKey<'a> {
     client: &'a super::Client,
@@ -2001,20 +1740,16 @@ impl<'a> GetProviderApiKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(
@@ -2027,12 +1762,6 @@ impl<'a> GetProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2041,7 +1770,6 @@ impl<'a> GetProviderApiKey<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayProviderAPIKey",
@@ -2056,9 +1784,9 @@ impl<'a> GetProviderApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_provider_api_key`]
-
-[`Client::delete_provider_api_key`]: super::Client::delete_provider_api_key*/
+/// Builder for [`Client::delete_provider_api_key`]
+///
+/// [`Client::delete_provider_api_key`]: super::Client::delete_provider_api_key
 #[derive(Debug, Clone)]
 pub struct DeleteProviderApiKey<'a> {
     client: &'a super::Client,
@@ -2072,20 +1800,16 @@ impl<'a> DeleteProviderApiKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2096,14 +1820,8 @@ impl<'a> DeleteProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+        let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayProviderAPIKey",
         };
@@ -2117,9 +1835,9 @@ impl<'a> DeleteProviderApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::head_provider_api_key`]
-
-[`Client::head_provider_api_key`]: super::Client::head_provider_api_key*/
+/// Builder for [`Client::head_provider_api_key`]
+///
+/// [`Client::head_provider_api_key`]: super::Client::head_provider_api_key
 #[derive(Debug, Clone)]
 pub struct HeadProviderApiKey<'a> {
     client: &'a super::Client,
@@ -2133,20 +1851,16 @@ impl<'a> HeadProviderApiKey<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2157,14 +1871,8 @@ impl<'a> HeadProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayProviderAPIKey",
         };
@@ -2178,9 +1886,9 @@ impl<'a> HeadProviderApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::update_provider_api_key`]
-
-[`Client::update_provider_api_key`]: super::Client::update_provider_api_key*/
+/// Builder for [`Client::update_provider_api_key`]
+///
+/// [`Client::update_provider_api_key`]: super::Client::update_provider_api_key
 #[derive(Debug, Clone)]
 pub struct UpdateProviderApiKey<'a> {
     client: &'a super::Client,
@@ -2196,25 +1904,21 @@ impl<'a> UpdateProviderApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::AiGatewayProviderApiKeyUpdate`] or its builder, [`types::builder::AiGatewayProviderApiKeyUpdate`] (from `types::AiGatewayProviderApiKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for PATCHing a provider key's labels.*/
+    /// Sets the request body: a [`types::AiGatewayProviderApiKeyUpdate`] or its builder, [`types::builder::AiGatewayProviderApiKeyUpdate`] (from `types::AiGatewayProviderApiKeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for PATCHing a provider key's labels.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderApiKeyUpdate>,
@@ -2259,12 +1963,6 @@ impl<'a> UpdateProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2274,7 +1972,6 @@ impl<'a> UpdateProviderApiKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateAIGatewayProviderAPIKey",
@@ -2289,9 +1986,9 @@ impl<'a> UpdateProviderApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::rotate_provider_api_key`]
-
-[`Client::rotate_provider_api_key`]: super::Client::rotate_provider_api_key*/
+/// Builder for [`Client::rotate_provider_api_key`]
+///
+/// [`Client::rotate_provider_api_key`]: super::Client::rotate_provider_api_key
 #[derive(Debug, Clone)]
 pub struct RotateProviderApiKey<'a> {
     client: &'a super::Client,
@@ -2307,25 +2004,21 @@ impl<'a> RotateProviderApiKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigpk_2pZ1aT9cW4kD8mQe6RvN3xYb7Hu`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::AiGatewayProviderApiKeyRotate`] or its builder, [`types::builder::AiGatewayProviderApiKeyRotate`] (from `types::AiGatewayProviderApiKeyRotate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for rotating a provider key's value.*/
+    /// Sets the request body: a [`types::AiGatewayProviderApiKeyRotate`] or its builder, [`types::builder::AiGatewayProviderApiKeyRotate`] (from `types::AiGatewayProviderApiKeyRotate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for rotating a provider key's value.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderApiKeyRotate>,
@@ -2370,12 +2063,6 @@ impl<'a> RotateProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2385,7 +2072,6 @@ impl<'a> RotateProviderApiKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "RotateAIGatewayProviderAPIKey",
@@ -2400,9 +2086,9 @@ impl<'a> RotateProviderApiKey<'a> {
         }
     }
 }
-/**Builder for [`Client::list_providers`]
-
-[`Client::list_providers`]: super::Client::list_providers*/
+/// Builder for [`Client::list_providers`]
+///
+/// [`Client::list_providers`]: super::Client::list_providers
 #[derive(Debug, Clone)]
 pub struct ListProviders<'a> {
     client: &'a super::Client,
@@ -2418,11 +2104,11 @@ impl<'a> ListProviders<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2430,17 +2116,14 @@ impl<'a> ListProviders<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -2448,10 +2131,7 @@ impl<'a> ListProviders<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(
@@ -2461,12 +2141,6 @@ impl<'a> ListProviders<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/providers", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2477,7 +2151,6 @@ impl<'a> ListProviders<'a> {
             )
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListAIGatewayProviders",
@@ -2492,9 +2165,9 @@ impl<'a> ListProviders<'a> {
         }
     }
 }
-/**Builder for [`Client::create_provider`]
-
-[`Client::create_provider`]: super::Client::create_provider*/
+/// Builder for [`Client::create_provider`]
+///
+/// [`Client::create_provider`]: super::Client::create_provider
 #[derive(Debug, Clone)]
 pub struct CreateProvider<'a> {
     client: &'a super::Client,
@@ -2508,9 +2181,9 @@ impl<'a> CreateProvider<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::AiGatewayProviderCreate`] or its builder, [`types::builder::AiGatewayProviderCreate`] (from `types::AiGatewayProviderCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for creating a custom provider.*/
+    /// Sets the request body: a [`types::AiGatewayProviderCreate`] or its builder, [`types::builder::AiGatewayProviderCreate`] (from `types::AiGatewayProviderCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for creating a custom provider.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderCreate>,
@@ -2546,12 +2219,6 @@ impl<'a> CreateProvider<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/providers", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2561,7 +2228,6 @@ impl<'a> CreateProvider<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateAIGatewayProvider",
@@ -2576,9 +2242,9 @@ impl<'a> CreateProvider<'a> {
         }
     }
 }
-/**Builder for [`Client::head_providers`]
-
-[`Client::head_providers`]: super::Client::head_providers*/
+/// Builder for [`Client::head_providers`]
+///
+/// [`Client::head_providers`]: super::Client::head_providers
 #[derive(Debug, Clone)]
 pub struct HeadProviders<'a> {
     client: &'a super::Client,
@@ -2594,11 +2260,11 @@ impl<'a> HeadProviders<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -2606,17 +2272,14 @@ impl<'a> HeadProviders<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -2624,10 +2287,7 @@ impl<'a> HeadProviders<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2635,19 +2295,12 @@ impl<'a> HeadProviders<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/providers", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayProviders",
@@ -2662,9 +2315,9 @@ impl<'a> HeadProviders<'a> {
         }
     }
 }
-/**Builder for [`Client::get_provider`]
-
-[`Client::get_provider`]: super::Client::get_provider*/
+/// Builder for [`Client::get_provider`]
+///
+/// [`Client::get_provider`]: super::Client::get_provider
 #[derive(Debug, Clone)]
 pub struct GetProvider<'a> {
     client: &'a super::Client,
@@ -2678,20 +2331,16 @@ impl<'a> GetProvider<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(
@@ -2704,12 +2353,6 @@ impl<'a> GetProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2718,7 +2361,6 @@ impl<'a> GetProvider<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayProvider",
@@ -2733,9 +2375,9 @@ impl<'a> GetProvider<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_provider`]
-
-[`Client::delete_provider`]: super::Client::delete_provider*/
+/// Builder for [`Client::delete_provider`]
+///
+/// [`Client::delete_provider`]: super::Client::delete_provider
 #[derive(Debug, Clone)]
 pub struct DeleteProvider<'a> {
     client: &'a super::Client,
@@ -2749,20 +2391,16 @@ impl<'a> DeleteProvider<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2773,14 +2411,8 @@ impl<'a> DeleteProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+        let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayProvider",
         };
@@ -2794,9 +2426,9 @@ impl<'a> DeleteProvider<'a> {
         }
     }
 }
-/**Builder for [`Client::head_provider`]
-
-[`Client::head_provider`]: super::Client::head_provider*/
+/// Builder for [`Client::head_provider`]
+///
+/// [`Client::head_provider`]: super::Client::head_provider
 #[derive(Debug, Clone)]
 pub struct HeadProvider<'a> {
     client: &'a super::Client,
@@ -2810,20 +2442,16 @@ impl<'a> HeadProvider<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2834,14 +2462,8 @@ impl<'a> HeadProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayProvider",
         };
@@ -2855,9 +2477,9 @@ impl<'a> HeadProvider<'a> {
         }
     }
 }
-/**Builder for [`Client::update_provider`]
-
-[`Client::update_provider`]: super::Client::update_provider*/
+/// Builder for [`Client::update_provider`]
+///
+/// [`Client::update_provider`]: super::Client::update_provider
 #[derive(Debug, Clone)]
 pub struct UpdateProvider<'a> {
     client: &'a super::Client,
@@ -2873,25 +2495,21 @@ impl<'a> UpdateProvider<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID of the addressed resource.
-
- Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID of the addressed resource.
+    ///
+    /// Example: `aigp_2pZ7qA3sD6fG9hJ2kL5zX8cV1bNm`.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::AiGatewayProviderUpdate`] or its builder, [`types::builder::AiGatewayProviderUpdate`] (from `types::AiGatewayProviderUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for PATCHing a custom provider.*/
+    /// Sets the request body: a [`types::AiGatewayProviderUpdate`] or its builder, [`types::builder::AiGatewayProviderUpdate`] (from `types::AiGatewayProviderUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for PATCHing a custom provider.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayProviderUpdate>,
@@ -2932,12 +2550,6 @@ impl<'a> UpdateProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2947,7 +2559,6 @@ impl<'a> UpdateProvider<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateAIGatewayProvider",
@@ -2962,9 +2573,9 @@ impl<'a> UpdateProvider<'a> {
         }
     }
 }
-/**Builder for [`Client::get_credit_transactions`]
-
-[`Client::get_credit_transactions`]: super::Client::get_credit_transactions*/
+/// Builder for [`Client::get_credit_transactions`]
+///
+/// [`Client::get_credit_transactions`]: super::Client::get_credit_transactions
 #[derive(Debug, Clone)]
 pub struct GetCreditTransactions<'a> {
     client: &'a super::Client,
@@ -2979,12 +2590,6 @@ impl<'a> GetCreditTransactions<'a> {
     ) -> Result<ResponseValue<types::CreditTransactionList>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/credits/transactions", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2993,7 +2598,6 @@ impl<'a> GetCreditTransactions<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetCreditTransactions",
@@ -3008,9 +2612,9 @@ impl<'a> GetCreditTransactions<'a> {
         }
     }
 }
-/**Builder for [`Client::get_credit_balance`]
-
-[`Client::get_credit_balance`]: super::Client::get_credit_balance*/
+/// Builder for [`Client::get_credit_balance`]
+///
+/// [`Client::get_credit_balance`]: super::Client::get_credit_balance
 #[derive(Debug, Clone)]
 pub struct GetCreditBalance<'a> {
     client: &'a super::Client,
@@ -3023,12 +2627,6 @@ impl<'a> GetCreditBalance<'a> {
     async fn send_raw(self) -> Result<ResponseValue<types::CreditBalance>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/credits/balance", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3037,7 +2635,6 @@ impl<'a> GetCreditBalance<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetCreditBalance",
@@ -3052,9 +2649,9 @@ impl<'a> GetCreditBalance<'a> {
         }
     }
 }
-/**Builder for [`Client::create_checkout_session`]
-
-[`Client::create_checkout_session`]: super::Client::create_checkout_session*/
+/// Builder for [`Client::create_checkout_session`]
+///
+/// [`Client::create_checkout_session`]: super::Client::create_checkout_session
 #[derive(Debug, Clone)]
 pub struct CreateCheckoutSession<'a> {
     client: &'a super::Client,
@@ -3068,9 +2665,9 @@ impl<'a> CreateCheckoutSession<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::CheckoutSessionCreate`] or its builder, [`types::builder::CheckoutSessionCreate`] (from `types::CheckoutSessionCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for starting a Stripe checkout.*/
+    /// Sets the request body: a [`types::CheckoutSessionCreate`] or its builder, [`types::builder::CheckoutSessionCreate`] (from `types::CheckoutSessionCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for starting a Stripe checkout.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::CheckoutSessionCreate>,
@@ -3104,12 +2701,6 @@ impl<'a> CreateCheckoutSession<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/credits/checkout-session", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3119,7 +2710,6 @@ impl<'a> CreateCheckoutSession<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateCheckoutSession",
@@ -3134,9 +2724,9 @@ impl<'a> CreateCheckoutSession<'a> {
         }
     }
 }
-/**Builder for [`Client::get_gateway_config`]
-
-[`Client::get_gateway_config`]: super::Client::get_gateway_config*/
+/// Builder for [`Client::get_gateway_config`]
+///
+/// [`Client::get_gateway_config`]: super::Client::get_gateway_config
 #[derive(Debug, Clone)]
 pub struct GetGatewayConfig<'a> {
     client: &'a super::Client,
@@ -3149,12 +2739,6 @@ impl<'a> GetGatewayConfig<'a> {
     async fn send_raw(self) -> Result<ResponseValue<types::AiGatewayConfig>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/gateway-config", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3163,7 +2747,6 @@ impl<'a> GetGatewayConfig<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayConfig",
@@ -3178,9 +2761,9 @@ impl<'a> GetGatewayConfig<'a> {
         }
     }
 }
-/**Builder for [`Client::head_gateway_config`]
-
-[`Client::head_gateway_config`]: super::Client::head_gateway_config*/
+/// Builder for [`Client::head_gateway_config`]
+///
+/// [`Client::head_gateway_config`]: super::Client::head_gateway_config
 #[derive(Debug, Clone)]
 pub struct HeadGatewayConfig<'a> {
     client: &'a super::Client,
@@ -3193,14 +2776,8 @@ impl<'a> HeadGatewayConfig<'a> {
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/gateway-config", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayConfig",
         };
@@ -3214,9 +2791,9 @@ impl<'a> HeadGatewayConfig<'a> {
         }
     }
 }
-/**Builder for [`Client::update_gateway_config`]
-
-[`Client::update_gateway_config`]: super::Client::update_gateway_config*/
+/// Builder for [`Client::update_gateway_config`]
+///
+/// [`Client::update_gateway_config`]: super::Client::update_gateway_config
 #[derive(Debug, Clone)]
 pub struct UpdateGatewayConfig<'a> {
     client: &'a super::Client,
@@ -3230,9 +2807,9 @@ impl<'a> UpdateGatewayConfig<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::AiGatewayConfigUpdate`] or its builder, [`types::builder::AiGatewayConfigUpdate`] (from `types::AiGatewayConfigUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- Request body for PATCHing gateway settings.*/
+    /// Sets the request body: a [`types::AiGatewayConfigUpdate`] or its builder, [`types::builder::AiGatewayConfigUpdate`] (from `types::AiGatewayConfigUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Request body for PATCHing gateway settings.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::AiGatewayConfigUpdate>,
@@ -3266,12 +2843,6 @@ impl<'a> UpdateGatewayConfig<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/gateway-config", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3281,7 +2852,6 @@ impl<'a> UpdateGatewayConfig<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateAIGatewayConfig",
@@ -3296,9 +2866,9 @@ impl<'a> UpdateGatewayConfig<'a> {
         }
     }
 }
-/**Builder for [`Client::list_usage`]
-
-[`Client::list_usage`]: super::Client::list_usage*/
+/// Builder for [`Client::list_usage`]
+///
+/// [`Client::list_usage`]: super::Client::list_usage
 #[derive(Debug, Clone)]
 pub struct ListUsage<'a> {
     client: &'a super::Client,
@@ -3322,11 +2892,11 @@ impl<'a> ListUsage<'a> {
             start_time: Err("start_time was not initialized".to_string()),
         }
     }
-    /** Sets the `accessKeyId` query parameter (optional).
-
- Return only the events of this access key.
-
- Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.*/
+    /// Sets the `accessKeyId` query parameter (optional).
+    ///
+    /// Return only the events of this access key.
+    ///
+    /// Example: `aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu`.
     pub fn access_key_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -3334,17 +2904,14 @@ impl<'a> ListUsage<'a> {
         self.access_key_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for access_key_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`accessKeyId` must be a string".to_string());
         self
     }
-    /** Sets the `cursor` query parameter (optional).
-
- Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.
-
- Example: `eyJ0IjoiMjAyNi0xMS0yNlQyMjo0MDo1NVoiLCJpZCI6ImFpZ3VlXzJwWjliUjJ0WDNmRTRzRzV1SDZ2SjdLOHhMIn0`.*/
+    /// Sets the `cursor` query parameter (optional).
+    ///
+    /// Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.
+    ///
+    /// Example: `eyJ0IjoiMjAyNi0xMS0yNlQyMjo0MDo1NVoiLCJpZCI6ImFpZ3VlXzJwWjliUjJ0WDNmRTRzRzV1SDZ2SjdLOHhMIn0`.
     pub fn cursor<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -3352,17 +2919,14 @@ impl<'a> ListUsage<'a> {
         self.cursor = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed"
-                    .to_string()
-            });
+            .map_err(|_| "`cursor` must be a string".to_string());
         self
     }
-    /** Sets the `endTime` query parameter (optional).
-
- Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.
-
- Example: `2026-11-27T00:00:00Z`.*/
+    /// Sets the `endTime` query parameter (optional).
+    ///
+    /// Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.
+    ///
+    /// Example: `2026-11-27T00:00:00Z`.
     pub fn end_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3370,17 +2934,14 @@ impl<'a> ListUsage<'a> {
         self.end_time = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_time failed"
-                    .to_string()
-            });
+            .map_err(|_| "`endTime` must be a valid `Utc >`".to_string());
         self
     }
-    /** Sets the `includeRetries` query parameter (optional).
-
- Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.
-
- Example: `false`.*/
+    /// Sets the `includeRetries` query parameter (optional).
+    ///
+    /// Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.
+    ///
+    /// Example: `false`.
     pub fn include_retries<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
@@ -3388,14 +2949,14 @@ impl<'a> ListUsage<'a> {
         self.include_retries = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `bool` for include_retries failed".to_string());
+            .map_err(|_| "`includeRetries` must be `true` or `false`".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
-
- Example: `20`.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    ///
+    /// Example: `20`.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -3403,27 +2964,21 @@ impl<'a> ListUsage<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
-    /** Sets the `startTime` query parameter (required).
-
- Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.
-
- Example: `2026-11-26T00:00:00Z`.*/
+    /// Sets the `startTime` query parameter (required).
+    ///
+    /// Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.
+    ///
+    /// Example: `2026-11-26T00:00:00Z`.
     pub fn start_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.start_time = value
             .try_into()
-            .map_err(|_| {
-                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_time failed"
-                    .to_string()
-            });
+            .map_err(|_| "`startTime` must be a valid `Utc >`".to_string());
         self
     }
     async fn send_raw(
@@ -3445,12 +3000,6 @@ impl<'a> ListUsage<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let url = format!("{}/usage", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3467,7 +3016,6 @@ impl<'a> ListUsage<'a> {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("startTime", &start_time))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListAIGatewayUsage",
@@ -3482,9 +3030,9 @@ impl<'a> ListUsage<'a> {
         }
     }
 }
-/**Builder for [`Client::get_usage_overview`]
-
-[`Client::get_usage_overview`]: super::Client::get_usage_overview*/
+/// Builder for [`Client::get_usage_overview`]
+///
+/// [`Client::get_usage_overview`]: super::Client::get_usage_overview
 #[derive(Debug, Clone)]
 pub struct GetUsageOverview<'a> {
     client: &'a super::Client,
@@ -3502,11 +3050,11 @@ impl<'a> GetUsageOverview<'a> {
             start_time: Err("start_time was not initialized".to_string()),
         }
     }
-    /** Sets the `endTime` query parameter (optional).
-
- End of the window (RFC 3339). Defaults to now.
-
- Example: `2026-11-27T00:00:00Z`.*/
+    /// Sets the `endTime` query parameter (optional).
+    ///
+    /// End of the window (RFC 3339). Defaults to now.
+    ///
+    /// Example: `2026-11-27T00:00:00Z`.
     pub fn end_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3514,17 +3062,14 @@ impl<'a> GetUsageOverview<'a> {
         self.end_time = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_time failed"
-                    .to_string()
-            });
+            .map_err(|_| "`endTime` must be a valid `Utc >`".to_string());
         self
     }
-    /** Sets the `groupBy` query parameter (optional).
-
- Dimension that splits each day's bucket: by provider ID or by access key ID.
-
- Example: `provider`.*/
+    /// Sets the `groupBy` query parameter (optional).
+    ///
+    /// Dimension that splits each day's bucket: by provider ID or by access key ID.
+    ///
+    /// Example: `provider`.
     pub fn group_by<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::GetUsageOverviewGroupBy>,
@@ -3533,25 +3078,22 @@ impl<'a> GetUsageOverview<'a> {
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `GetUsageOverviewGroupBy` for group_by failed".to_string()
+                "`groupBy` must be a valid `GetUsageOverviewGroupBy`".to_string()
             });
         self
     }
-    /** Sets the `startTime` query parameter (required).
-
- Start of the window, inclusive (RFC 3339).
-
- Example: `2026-11-25T00:00:00Z`.*/
+    /// Sets the `startTime` query parameter (required).
+    ///
+    /// Start of the window, inclusive (RFC 3339).
+    ///
+    /// Example: `2026-11-25T00:00:00Z`.
     pub fn start_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.start_time = value
             .try_into()
-            .map_err(|_| {
-                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_time failed"
-                    .to_string()
-            });
+            .map_err(|_| "`startTime` must be a valid `Utc >`".to_string());
         self
     }
     async fn send_raw(
@@ -3562,12 +3104,6 @@ impl<'a> GetUsageOverview<'a> {
         let group_by = group_by.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let url = format!("{}/usage/overview", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3579,7 +3115,6 @@ impl<'a> GetUsageOverview<'a> {
             .query(&progenitor_client::QueryParam::new("endTime", &end_time))
             .query(&progenitor_client::QueryParam::new("groupBy", &group_by))
             .query(&progenitor_client::QueryParam::new("startTime", &start_time))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetAIGatewayUsageOverview",
@@ -3595,13 +3130,13 @@ impl<'a> GetUsageOverview<'a> {
     }
 }
 impl<'a> ListAccessKeyConfigurations<'a> {
-    /** List AI Gateway access key configurations: `GET /access-key-configurations` (operation `ListAIGatewayAccessKeyConfigurations`).
-
- Returns one page of the caller account's access key configurations.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List AI Gateway access key configurations: `GET /access-key-configurations` (operation `ListAIGatewayAccessKeyConfigurations`).
+    ///
+    /// Returns one page of the caller account's access key configurations.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -3657,13 +3192,13 @@ impl<'a> ListAccessKeyConfigurations<'a> {
     }
 }
 impl<'a> CreateAccessKeyConfiguration<'a> {
-    /** Create an AI Gateway access key configuration: `POST /access-key-configurations` (operation `CreateAIGatewayAccessKeyConfiguration`).
-
- Creates a reusable configuration bundling provider/model access scope and routing rules; access keys link to it to control what they may call and which credentials are used.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create an AI Gateway access key configuration: `POST /access-key-configurations` (operation `CreateAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Creates a reusable configuration bundling provider/model access scope and routing rules; access keys link to it to control what they may call and which credentials are used.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
@@ -3685,13 +3220,13 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
     }
 }
 impl<'a> HeadAccessKeyConfigurations<'a> {
-    /** Check AI Gateway access key configurations collection availability: `HEAD /access-key-configurations` (operation `HeadAIGatewayAccessKeyConfigurations`).
-
- HEAD form of the configuration list; status/headers only, no body documented.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway access key configurations collection availability: `HEAD /access-key-configurations` (operation `HeadAIGatewayAccessKeyConfigurations`).
+    ///
+    /// HEAD form of the configuration list; status/headers only, no body documented.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -3711,13 +3246,13 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
     }
 }
 impl<'a> GetAccessKeyConfiguration<'a> {
-    /** Get an AI Gateway access key configuration: `GET /access-key-configurations/{id}` (operation `GetAIGatewayAccessKeyConfiguration`).
-
- Fetches one access key configuration by its ID.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get an AI Gateway access key configuration: `GET /access-key-configurations/{id}` (operation `GetAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Fetches one access key configuration by its ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
@@ -3739,13 +3274,13 @@ impl<'a> GetAccessKeyConfiguration<'a> {
     }
 }
 impl<'a> DeleteAccessKeyConfiguration<'a> {
-    /** Delete an AI Gateway access key configuration: `DELETE /access-key-configurations/{id}` (operation `DeleteAIGatewayAccessKeyConfiguration`).
-
- Deletes a configuration by ID; refused while any access key still references it.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Delete an AI Gateway access key configuration: `DELETE /access-key-configurations/{id}` (operation `DeleteAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Deletes a configuration by ID; refused while any access key still references it.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -3765,13 +3300,13 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
     }
 }
 impl<'a> HeadAccessKeyConfiguration<'a> {
-    /** Check AI Gateway access key configuration availability: `HEAD /access-key-configurations/{id}` (operation `HeadAIGatewayAccessKeyConfiguration`).
-
- HEAD form of the single-configuration get (existence check).
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway access key configuration availability: `HEAD /access-key-configurations/{id}` (operation `HeadAIGatewayAccessKeyConfiguration`).
+    ///
+    /// HEAD form of the single-configuration get (existence check).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -3791,13 +3326,13 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
     }
 }
 impl<'a> UpdateAccessKeyConfiguration<'a> {
-    /** Update an AI Gateway access key configuration: `PATCH /access-key-configurations/{id}` (operation `UpdateAIGatewayAccessKeyConfiguration`).
-
- Partially updates a configuration: an omitted field is left as is, an explicit null clears it.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update an AI Gateway access key configuration: `PATCH /access-key-configurations/{id}` (operation `UpdateAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Partially updates a configuration: an omitted field is left as is, an explicit null clears it.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
@@ -3819,13 +3354,13 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
     }
 }
 impl<'a> ListAccessKeys<'a> {
-    /** List AI Gateway access keys: `GET /access-keys` (operation `ListAIGatewayAccessKeys`).
-
- Returns one page of the account's AI Gateway access keys.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List AI Gateway access keys: `GET /access-keys` (operation `ListAIGatewayAccessKeys`).
+    ///
+    /// Returns one page of the account's AI Gateway access keys.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKeyList, crate::Error> {
@@ -3878,13 +3413,13 @@ impl<'a> ListAccessKeys<'a> {
     }
 }
 impl<'a> CreateAccessKey<'a> {
-    /** Create an AI Gateway access key: `POST /access-keys` (operation `CreateAIGatewayAccessKey`).
-
- Creates a new ngrok-managed access key used to authenticate traffic to the gateway; plaintext token appears only in this response.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create an AI Gateway access key: `POST /access-keys` (operation `CreateAIGatewayAccessKey`).
+    ///
+    /// Creates a new ngrok-managed access key used to authenticate traffic to the gateway; plaintext token appears only in this response.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
@@ -3906,13 +3441,13 @@ impl<'a> CreateAccessKey<'a> {
     }
 }
 impl<'a> HeadAccessKeys<'a> {
-    /** Check AI Gateway access keys collection availability: `HEAD /access-keys` (operation `HeadAIGatewayAccessKeys`).
-
- HEAD form of the access key list.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway access keys collection availability: `HEAD /access-keys` (operation `HeadAIGatewayAccessKeys`).
+    ///
+    /// HEAD form of the access key list.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -3932,13 +3467,13 @@ impl<'a> HeadAccessKeys<'a> {
     }
 }
 impl<'a> GetAccessKey<'a> {
-    /** Get an AI Gateway access key: `GET /access-keys/{id}` (operation `GetAIGatewayAccessKey`).
-
- Fetches one access key by ID (token not included; redacted form only).
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get an AI Gateway access key: `GET /access-keys/{id}` (operation `GetAIGatewayAccessKey`).
+    ///
+    /// Fetches one access key by ID (token not included; redacted form only).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
@@ -3960,13 +3495,13 @@ impl<'a> GetAccessKey<'a> {
     }
 }
 impl<'a> DeleteAccessKey<'a> {
-    /** Delete an AI Gateway access key: `DELETE /access-keys/{id}` (operation `DeleteAIGatewayAccessKey`).
-
- Deletes an access key by ID; clients using it are rejected immediately afterwards.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Delete an AI Gateway access key: `DELETE /access-keys/{id}` (operation `DeleteAIGatewayAccessKey`).
+    ///
+    /// Deletes an access key by ID; clients using it are rejected immediately afterwards.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -3986,13 +3521,13 @@ impl<'a> DeleteAccessKey<'a> {
     }
 }
 impl<'a> HeadAccessKey<'a> {
-    /** Check AI Gateway access key availability: `HEAD /access-keys/{id}` (operation `HeadAIGatewayAccessKey`).
-
- HEAD form of the single access key get.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway access key availability: `HEAD /access-keys/{id}` (operation `HeadAIGatewayAccessKey`).
+    ///
+    /// HEAD form of the single access key get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4012,13 +3547,13 @@ impl<'a> HeadAccessKey<'a> {
     }
 }
 impl<'a> UpdateAccessKey<'a> {
-    /** Update an AI Gateway access key: `PATCH /access-keys/{id}` (operation `UpdateAIGatewayAccessKey`).
-
- Changes the mutable fields of an access key (label, description, metadata, linked configuration).
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update an AI Gateway access key: `PATCH /access-keys/{id}` (operation `UpdateAIGatewayAccessKey`).
+    ///
+    /// Changes the mutable fields of an access key (label, description, metadata, linked configuration).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
@@ -4040,13 +3575,13 @@ impl<'a> UpdateAccessKey<'a> {
     }
 }
 impl<'a> ListApiKeys<'a> {
-    /** List AI Gateway API keys: `GET /api-keys` (operation `ListAIGatewayAPIKeys`).
-
- Returns one page of the account's AI Gateway (management) API keys.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List AI Gateway API keys: `GET /api-keys` (operation `ListAIGatewayAPIKeys`).
+    ///
+    /// Returns one page of the account's AI Gateway (management) API keys.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKeyList, crate::Error> {
@@ -4099,13 +3634,13 @@ impl<'a> ListApiKeys<'a> {
     }
 }
 impl<'a> CreateApiKey<'a> {
-    /** Create an AI Gateway API key: `POST /api-keys` (operation `CreateAIGatewayAPIKey`).
-
- Creates a new management API key for the account; plaintext token returned only here.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create an AI Gateway API key: `POST /api-keys` (operation `CreateAIGatewayAPIKey`).
+    ///
+    /// Creates a new management API key for the account; plaintext token returned only here.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
@@ -4127,13 +3662,13 @@ impl<'a> CreateApiKey<'a> {
     }
 }
 impl<'a> HeadApiKeys<'a> {
-    /** Check AI Gateway API keys collection availability: `HEAD /api-keys` (operation `HeadAIGatewayAPIKeys`).
-
- HEAD form of the API key list.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway API keys collection availability: `HEAD /api-keys` (operation `HeadAIGatewayAPIKeys`).
+    ///
+    /// HEAD form of the API key list.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4153,13 +3688,13 @@ impl<'a> HeadApiKeys<'a> {
     }
 }
 impl<'a> GetApiKey<'a> {
-    /** Get an AI Gateway API key: `GET /api-keys/{id}` (operation `GetAIGatewayAPIKey`).
-
- Fetches one API key by ID.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get an AI Gateway API key: `GET /api-keys/{id}` (operation `GetAIGatewayAPIKey`).
+    ///
+    /// Fetches one API key by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
@@ -4181,13 +3716,13 @@ impl<'a> GetApiKey<'a> {
     }
 }
 impl<'a> DeleteApiKey<'a> {
-    /** Delete an AI Gateway API key: `DELETE /api-keys/{id}` (operation `DeleteAIGatewayAPIKey`).
-
- Deletes an API key by ID.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Delete an AI Gateway API key: `DELETE /api-keys/{id}` (operation `DeleteAIGatewayAPIKey`).
+    ///
+    /// Deletes an API key by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4207,13 +3742,13 @@ impl<'a> DeleteApiKey<'a> {
     }
 }
 impl<'a> HeadApiKey<'a> {
-    /** Check AI Gateway API key availability: `HEAD /api-keys/{id}` (operation `HeadAIGatewayAPIKey`).
-
- HEAD form of the single API key get.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway API key availability: `HEAD /api-keys/{id}` (operation `HeadAIGatewayAPIKey`).
+    ///
+    /// HEAD form of the single API key get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4233,13 +3768,13 @@ impl<'a> HeadApiKey<'a> {
     }
 }
 impl<'a> UpdateApiKey<'a> {
-    /** Update an AI Gateway API key: `PATCH /api-keys/{id}` (operation `UpdateAIGatewayAPIKey`).
-
- Changes the mutable fields (name, description, metadata) of an API key.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update an AI Gateway API key: `PATCH /api-keys/{id}` (operation `UpdateAIGatewayAPIKey`).
+    ///
+    /// Changes the mutable fields (name, description, metadata) of an API key.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
@@ -4261,13 +3796,13 @@ impl<'a> UpdateApiKey<'a> {
     }
 }
 impl<'a> ListProviderApiKeys<'a> {
-    /** List AI Gateway provider keys: `GET /provider-keys` (operation `ListAIGatewayProviderAPIKeys`).
-
- Returns one page of stored upstream provider keys; can be narrowed to one provider.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List AI Gateway provider keys: `GET /provider-keys` (operation `ListAIGatewayProviderAPIKeys`).
+    ///
+    /// Returns one page of stored upstream provider keys; can be narrowed to one provider.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyList, crate::Error> {
@@ -4320,13 +3855,13 @@ impl<'a> ListProviderApiKeys<'a> {
     }
 }
 impl<'a> CreateProviderApiKey<'a> {
-    /** Create an AI Gateway provider key: `POST /provider-keys` (operation `CreateAIGatewayProviderAPIKey`).
-
- Stores a new upstream provider credential for the account. Provider keys are account-scoped: any access key configuration may reference them in its routing rules.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create an AI Gateway provider key: `POST /provider-keys` (operation `CreateAIGatewayProviderAPIKey`).
+    ///
+    /// Stores a new upstream provider credential for the account. Provider keys are account-scoped: any access key configuration may reference them in its routing rules.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
@@ -4348,13 +3883,13 @@ impl<'a> CreateProviderApiKey<'a> {
     }
 }
 impl<'a> HeadProviderApiKeys<'a> {
-    /** Check AI Gateway provider keys collection availability: `HEAD /provider-keys` (operation `HeadAIGatewayProviderAPIKeys`).
-
- HEAD form of the provider key list (declares beforeId/limit only, not provider).
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway provider keys collection availability: `HEAD /provider-keys` (operation `HeadAIGatewayProviderAPIKeys`).
+    ///
+    /// HEAD form of the provider key list (declares beforeId/limit only, not provider).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4374,13 +3909,13 @@ impl<'a> HeadProviderApiKeys<'a> {
     }
 }
 impl<'a> GetProviderApiKey<'a> {
-    /** Get an AI Gateway provider key: `GET /provider-keys/{id}` (operation `GetAIGatewayProviderAPIKey`).
-
- Fetches one provider key by ID; the secret value is only ever shown redacted.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get an AI Gateway provider key: `GET /provider-keys/{id}` (operation `GetAIGatewayProviderAPIKey`).
+    ///
+    /// Fetches one provider key by ID; the secret value is only ever shown redacted.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
@@ -4402,13 +3937,13 @@ impl<'a> GetProviderApiKey<'a> {
     }
 }
 impl<'a> DeleteProviderApiKey<'a> {
-    /** Delete an AI Gateway provider key: `DELETE /provider-keys/{id}` (operation `DeleteAIGatewayProviderAPIKey`).
-
- Deletes a provider key by ID.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Delete an AI Gateway provider key: `DELETE /provider-keys/{id}` (operation `DeleteAIGatewayProviderAPIKey`).
+    ///
+    /// Deletes a provider key by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4428,13 +3963,13 @@ impl<'a> DeleteProviderApiKey<'a> {
     }
 }
 impl<'a> HeadProviderApiKey<'a> {
-    /** Check AI Gateway provider key availability: `HEAD /provider-keys/{id}` (operation `HeadAIGatewayProviderAPIKey`).
-
- HEAD form of the single provider key get.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway provider key availability: `HEAD /provider-keys/{id}` (operation `HeadAIGatewayProviderAPIKey`).
+    ///
+    /// HEAD form of the single provider key get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4454,13 +3989,13 @@ impl<'a> HeadProviderApiKey<'a> {
     }
 }
 impl<'a> UpdateProviderApiKey<'a> {
-    /** Update an AI Gateway provider key: `PATCH /provider-keys/{id}` (operation `UpdateAIGatewayProviderAPIKey`).
-
- Changes a provider key's label, description or metadata (not its value).
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update an AI Gateway provider key: `PATCH /provider-keys/{id}` (operation `UpdateAIGatewayProviderAPIKey`).
+    ///
+    /// Changes a provider key's label, description or metadata (not its value).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
@@ -4482,13 +4017,13 @@ impl<'a> UpdateProviderApiKey<'a> {
     }
 }
 impl<'a> RotateProviderApiKey<'a> {
-    /** Rotate an AI Gateway provider key: `POST /provider-keys/{id}/rotate` (operation `RotateAIGatewayProviderAPIKey`).
-
- Replaces the secret value of an existing provider key while keeping its ID, so configurations referencing it keep working.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Rotate an AI Gateway provider key: `POST /provider-keys/{id}/rotate` (operation `RotateAIGatewayProviderAPIKey`).
+    ///
+    /// Replaces the secret value of an existing provider key while keeping its ID, so configurations referencing it keep working.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
@@ -4510,13 +4045,13 @@ impl<'a> RotateProviderApiKey<'a> {
     }
 }
 impl<'a> ListProviders<'a> {
-    /** List AI Gateway providers: `GET /providers` (operation `ListAIGatewayProviders`).
-
- Returns one page of the account's user-defined (custom) providers; built-in providers live in ngrok's catalog and are not listed here.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List AI Gateway providers: `GET /providers` (operation `ListAIGatewayProviders`).
+    ///
+    /// Returns one page of the account's user-defined (custom) providers; built-in providers live in ngrok's catalog and are not listed here.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProviderList, crate::Error> {
@@ -4569,13 +4104,13 @@ impl<'a> ListProviders<'a> {
     }
 }
 impl<'a> CreateProvider<'a> {
-    /** Create an AI Gateway provider: `POST /providers` (operation `CreateAIGatewayProvider`).
-
- Registers a user-defined provider pointing at a self-hosted or third-party LLM endpoint; built-in catalog providers cannot be created.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create an AI Gateway provider: `POST /providers` (operation `CreateAIGatewayProvider`).
+    ///
+    /// Registers a user-defined provider pointing at a self-hosted or third-party LLM endpoint; built-in catalog providers cannot be created.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
@@ -4597,13 +4132,13 @@ impl<'a> CreateProvider<'a> {
     }
 }
 impl<'a> HeadProviders<'a> {
-    /** Check AI Gateway providers collection availability: `HEAD /providers` (operation `HeadAIGatewayProviders`).
-
- HEAD form of the provider list.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway providers collection availability: `HEAD /providers` (operation `HeadAIGatewayProviders`).
+    ///
+    /// HEAD form of the provider list.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4623,13 +4158,13 @@ impl<'a> HeadProviders<'a> {
     }
 }
 impl<'a> GetProvider<'a> {
-    /** Get an AI Gateway provider: `GET /providers/{id}` (operation `GetAIGatewayProvider`).
-
- Fetches one user-defined provider by ID.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get an AI Gateway provider: `GET /providers/{id}` (operation `GetAIGatewayProvider`).
+    ///
+    /// Fetches one user-defined provider by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
@@ -4651,13 +4186,13 @@ impl<'a> GetProvider<'a> {
     }
 }
 impl<'a> DeleteProvider<'a> {
-    /** Delete an AI Gateway provider: `DELETE /providers/{id}` (operation `DeleteAIGatewayProvider`).
-
- Deletes a provider and all its models; returns 409 while a provider key or an access key configuration entry still references it.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Delete an AI Gateway provider: `DELETE /providers/{id}` (operation `DeleteAIGatewayProvider`).
+    ///
+    /// Deletes a provider and all its models; returns 409 while a provider key or an access key configuration entry still references it.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4677,13 +4212,13 @@ impl<'a> DeleteProvider<'a> {
     }
 }
 impl<'a> HeadProvider<'a> {
-    /** Check AI Gateway provider availability: `HEAD /providers/{id}` (operation `HeadAIGatewayProvider`).
-
- HEAD form of the single provider get.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway provider availability: `HEAD /providers/{id}` (operation `HeadAIGatewayProvider`).
+    ///
+    /// HEAD form of the single provider get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4703,13 +4238,13 @@ impl<'a> HeadProvider<'a> {
     }
 }
 impl<'a> UpdateProvider<'a> {
-    /** Update an AI Gateway provider: `PATCH /providers/{id}` (operation `UpdateAIGatewayProvider`).
-
- Partial update; providerId cannot change. For models: omit to keep, [] to remove all, full list to replace the set.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update an AI Gateway provider: `PATCH /providers/{id}` (operation `UpdateAIGatewayProvider`).
+    ///
+    /// Partial update; providerId cannot change. For models: omit to keep, [] to remove all, full list to replace the set.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
@@ -4731,13 +4266,13 @@ impl<'a> UpdateProvider<'a> {
     }
 }
 impl<'a> GetCreditTransactions<'a> {
-    /** List credit transactions: `GET /credits/transactions` (operation `GetCreditTransactions`).
-
- Returns credit purchases and metered usage invoices merged into one list, newest first; read live from Stripe.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List credit transactions: `GET /credits/transactions` (operation `GetCreditTransactions`).
+    ///
+    /// Returns credit purchases and metered usage invoices merged into one list, newest first; read live from Stripe.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::CreditTransactionList, crate::Error> {
@@ -4759,13 +4294,13 @@ impl<'a> GetCreditTransactions<'a> {
     }
 }
 impl<'a> GetCreditBalance<'a> {
-    /** Get credit balance: `GET /credits/balance` (operation `GetCreditBalance`).
-
- Returns the current credit balance in cents; may lag slightly behind usage events.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get credit balance: `GET /credits/balance` (operation `GetCreditBalance`).
+    ///
+    /// Returns the current credit balance in cents; may lag slightly behind usage events.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::CreditBalance, crate::Error> {
@@ -4787,13 +4322,13 @@ impl<'a> GetCreditBalance<'a> {
     }
 }
 impl<'a> CreateCheckoutSession<'a> {
-    /** Create a Stripe checkout session: `POST /credits/checkout-session` (operation `CreateCheckoutSession`).
-
- Starts a Stripe-hosted checkout session for buying credits; returns the session ID and redirect URL.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create a Stripe checkout session: `POST /credits/checkout-session` (operation `CreateCheckoutSession`).
+    ///
+    /// Starts a Stripe-hosted checkout session for buying credits; returns the session ID and redirect URL.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::CheckoutSession, crate::Error> {
@@ -4815,13 +4350,13 @@ impl<'a> CreateCheckoutSession<'a> {
     }
 }
 impl<'a> GetGatewayConfig<'a> {
-    /** Get AI Gateway configuration: `GET /gateway-config` (operation `GetAIGatewayConfig`).
-
- Returns the account-wide gateway settings (timeouts, token caps, metadata).
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get AI Gateway configuration: `GET /gateway-config` (operation `GetAIGatewayConfig`).
+    ///
+    /// Returns the account-wide gateway settings (timeouts, token caps, metadata).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
@@ -4843,13 +4378,13 @@ impl<'a> GetGatewayConfig<'a> {
     }
 }
 impl<'a> HeadGatewayConfig<'a> {
-    /** Check AI Gateway configuration availability: `HEAD /gateway-config` (operation `HeadAIGatewayConfig`).
-
- HEAD form of the gateway configuration get.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check AI Gateway configuration availability: `HEAD /gateway-config` (operation `HeadAIGatewayConfig`).
+    ///
+    /// HEAD form of the gateway configuration get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -4869,13 +4404,13 @@ impl<'a> HeadGatewayConfig<'a> {
     }
 }
 impl<'a> UpdateGatewayConfig<'a> {
-    /** Update AI Gateway configuration: `PATCH /gateway-config` (operation `UpdateAIGatewayConfig`).
-
- Updates account-wide gateway settings; fields left out keep their stored values.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update AI Gateway configuration: `PATCH /gateway-config` (operation `UpdateAIGatewayConfig`).
+    ///
+    /// Updates account-wide gateway settings; fields left out keep their stored values.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
@@ -4897,13 +4432,13 @@ impl<'a> UpdateGatewayConfig<'a> {
     }
 }
 impl<'a> ListUsage<'a> {
-    /** List AI Gateway usage events: `GET /usage` (operation `ListAIGatewayUsage`).
-
- Lists per-attempt usage events for the account, filtered by time window and optionally one access key; paged via opaque cursor in nextPageUri.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List AI Gateway usage events: `GET /usage` (operation `ListAIGatewayUsage`).
+    ///
+    /// Lists per-attempt usage events for the account, filtered by time window and optionally one access key; paged via opaque cursor in nextPageUri.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayUsageList, crate::Error> {
@@ -4956,13 +4491,13 @@ impl<'a> ListUsage<'a> {
     }
 }
 impl<'a> GetUsageOverview<'a> {
-    /** AI Gateway usage overview: `GET /usage/overview` (operation `GetAIGatewayUsageOverview`).
-
- Returns daily buckets of cost, request and error counts for a time window plus window totals, grouped by provider or access key.
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// AI Gateway usage overview: `GET /usage/overview` (operation `GetAIGatewayUsageOverview`).
+    ///
+    /// Returns daily buckets of cost, request and error counts for a time window plus window totals, grouped by provider or access key.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(
         self,
     ) -> ::std::result::Result<types::AiGatewayUsageOverview, crate::Error> {

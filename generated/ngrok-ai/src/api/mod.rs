@@ -7,13 +7,13 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types;
 #[derive(Clone, Debug)]
-/**Client for AI Gateway APIs
-
-The control-plane API of ngrok.ai, served by the ai-gateway-control service at <https://api.ngrok.ai>. It manages access keys, access key configurations, providers, provider keys, API keys, the account's gateway settings, credits and usage. Model traffic itself goes to the data plane at <https://gateway.ngrok.ai> and is not part of this API.
-
-This description is maintained by the ngrok-ai-rs project; see spec/README.md for its sources, decisions and vendor extensions.
-
-Version: 0.1.0*/
+/// Client for AI Gateway APIs
+///
+/// The control-plane API of ngrok.ai, served by the ai-gateway-control service at <https://api.ngrok.ai>. It manages access keys, access key configurations, providers, provider keys, API keys, the account's gateway settings, credits and usage. Model traffic itself goes to the data plane at <https://gateway.ngrok.ai> and is not part of this API.
+///
+/// This description is maintained by the ngrok-ai-rs project; see spec/README.md for its sources, decisions and vendor extensions.
+///
+/// Version: 0.1.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -60,513 +60,513 @@ const _: () = {
     {}
 };
 impl Client {
-    /** List AI Gateway access key configurations.
-
- Returns one page of the caller account's access key configurations.
-
- Sends `GET /access-key-configurations` (operation `ListAIGatewayAccessKeyConfigurations`). Returns a [`builder::ListAccessKeyConfigurations`]: set the parameters below with its methods, then call [`send`](builder::ListAccessKeyConfigurations::send) for one page, or [`stream`](builder::ListAccessKeyConfigurations::stream) for every item of every page.
-
- Parameters:
- - [`before_id`](builder::ListAccessKeyConfigurations::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::ListAccessKeyConfigurations::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// List AI Gateway access key configurations.
+    ///
+    /// Returns one page of the caller account's access key configurations.
+    ///
+    /// Sends `GET /access-key-configurations` (operation `ListAIGatewayAccessKeyConfigurations`). Returns a [`builder::ListAccessKeyConfigurations`]: set the parameters below with its methods, then call [`send`](builder::ListAccessKeyConfigurations::send) for one page, or [`stream`](builder::ListAccessKeyConfigurations::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::ListAccessKeyConfigurations::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::ListAccessKeyConfigurations::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn list_access_key_configurations(
         &self,
     ) -> builder::ListAccessKeyConfigurations<'_> {
         builder::ListAccessKeyConfigurations::new(self)
     }
-    /** Create an AI Gateway access key configuration.
-
- Creates a reusable configuration bundling provider/model access scope and routing rules; access keys link to it to control what they may call and which credentials are used.
-
- Sends `POST /access-key-configurations` (operation `CreateAIGatewayAccessKeyConfiguration`). Returns a [`builder::CreateAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::CreateAccessKeyConfiguration::send).
-
- Parameters:
- - [`body`](builder::CreateAccessKeyConfiguration::body) or [`body_map`](builder::CreateAccessKeyConfiguration::body_map) (the JSON request body): Request body for creating a configuration.*/
+    /// Create an AI Gateway access key configuration.
+    ///
+    /// Creates a reusable configuration bundling provider/model access scope and routing rules; access keys link to it to control what they may call and which credentials are used.
+    ///
+    /// Sends `POST /access-key-configurations` (operation `CreateAIGatewayAccessKeyConfiguration`). Returns a [`builder::CreateAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::CreateAccessKeyConfiguration::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateAccessKeyConfiguration::body) or [`body_map`](builder::CreateAccessKeyConfiguration::body_map) (the JSON request body): Request body for creating a configuration.
     pub fn create_access_key_configuration(
         &self,
     ) -> builder::CreateAccessKeyConfiguration<'_> {
         builder::CreateAccessKeyConfiguration::new(self)
     }
-    /** Check AI Gateway access key configurations collection availability.
-
- HEAD form of the configuration list; status/headers only, no body documented.
-
- Sends `HEAD /access-key-configurations` (operation `HeadAIGatewayAccessKeyConfigurations`). Returns a [`builder::HeadAccessKeyConfigurations`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKeyConfigurations::send).
-
- Parameters:
- - [`before_id`](builder::HeadAccessKeyConfigurations::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::HeadAccessKeyConfigurations::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// Check AI Gateway access key configurations collection availability.
+    ///
+    /// HEAD form of the configuration list; status/headers only, no body documented.
+    ///
+    /// Sends `HEAD /access-key-configurations` (operation `HeadAIGatewayAccessKeyConfigurations`). Returns a [`builder::HeadAccessKeyConfigurations`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKeyConfigurations::send).
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::HeadAccessKeyConfigurations::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::HeadAccessKeyConfigurations::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn head_access_key_configurations(
         &self,
     ) -> builder::HeadAccessKeyConfigurations<'_> {
         builder::HeadAccessKeyConfigurations::new(self)
     }
-    /** Get an AI Gateway access key configuration.
-
- Fetches one access key configuration by its ID.
-
- Sends `GET /access-key-configurations/{id}` (operation `GetAIGatewayAccessKeyConfiguration`). Returns a [`builder::GetAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::GetAccessKeyConfiguration::send).
-
- Parameters:
- - [`id`](builder::GetAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.*/
+    /// Get an AI Gateway access key configuration.
+    ///
+    /// Fetches one access key configuration by its ID.
+    ///
+    /// Sends `GET /access-key-configurations/{id}` (operation `GetAIGatewayAccessKeyConfiguration`). Returns a [`builder::GetAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::GetAccessKeyConfiguration::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::GetAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.
     pub fn get_access_key_configuration(
         &self,
     ) -> builder::GetAccessKeyConfiguration<'_> {
         builder::GetAccessKeyConfiguration::new(self)
     }
-    /** Delete an AI Gateway access key configuration.
-
- Deletes a configuration by ID; refused while any access key still references it.
-
- Sends `DELETE /access-key-configurations/{id}` (operation `DeleteAIGatewayAccessKeyConfiguration`). Returns a [`builder::DeleteAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::DeleteAccessKeyConfiguration::send).
-
- Parameters:
- - [`id`](builder::DeleteAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.*/
+    /// Delete an AI Gateway access key configuration.
+    ///
+    /// Deletes a configuration by ID; refused while any access key still references it.
+    ///
+    /// Sends `DELETE /access-key-configurations/{id}` (operation `DeleteAIGatewayAccessKeyConfiguration`). Returns a [`builder::DeleteAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::DeleteAccessKeyConfiguration::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::DeleteAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.
     pub fn delete_access_key_configuration(
         &self,
     ) -> builder::DeleteAccessKeyConfiguration<'_> {
         builder::DeleteAccessKeyConfiguration::new(self)
     }
-    /** Check AI Gateway access key configuration availability.
-
- HEAD form of the single-configuration get (existence check).
-
- Sends `HEAD /access-key-configurations/{id}` (operation `HeadAIGatewayAccessKeyConfiguration`). Returns a [`builder::HeadAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKeyConfiguration::send).
-
- Parameters:
- - [`id`](builder::HeadAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.*/
+    /// Check AI Gateway access key configuration availability.
+    ///
+    /// HEAD form of the single-configuration get (existence check).
+    ///
+    /// Sends `HEAD /access-key-configurations/{id}` (operation `HeadAIGatewayAccessKeyConfiguration`). Returns a [`builder::HeadAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKeyConfiguration::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::HeadAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.
     pub fn head_access_key_configuration(
         &self,
     ) -> builder::HeadAccessKeyConfiguration<'_> {
         builder::HeadAccessKeyConfiguration::new(self)
     }
-    /** Update an AI Gateway access key configuration.
-
- Partially updates a configuration: an omitted field is left as is, an explicit null clears it.
-
- Sends `PATCH /access-key-configurations/{id}` (operation `UpdateAIGatewayAccessKeyConfiguration`). Returns a [`builder::UpdateAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::UpdateAccessKeyConfiguration::send).
-
- Parameters:
- - [`id`](builder::UpdateAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.
- - [`body`](builder::UpdateAccessKeyConfiguration::body) or [`body_map`](builder::UpdateAccessKeyConfiguration::body_map) (the JSON request body): Request body for PATCHing a configuration (all fields nullable).*/
+    /// Update an AI Gateway access key configuration.
+    ///
+    /// Partially updates a configuration: an omitted field is left as is, an explicit null clears it.
+    ///
+    /// Sends `PATCH /access-key-configurations/{id}` (operation `UpdateAIGatewayAccessKeyConfiguration`). Returns a [`builder::UpdateAccessKeyConfiguration`]: set the parameters below with its methods, then call [`send`](builder::UpdateAccessKeyConfiguration::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::UpdateAccessKeyConfiguration::id) (path `id`, required): ID of the addressed resource.
+    /// - [`body`](builder::UpdateAccessKeyConfiguration::body) or [`body_map`](builder::UpdateAccessKeyConfiguration::body_map) (the JSON request body): Request body for PATCHing a configuration (all fields nullable).
     pub fn update_access_key_configuration(
         &self,
     ) -> builder::UpdateAccessKeyConfiguration<'_> {
         builder::UpdateAccessKeyConfiguration::new(self)
     }
-    /** List AI Gateway access keys.
-
- Returns one page of the account's AI Gateway access keys.
-
- Sends `GET /access-keys` (operation `ListAIGatewayAccessKeys`). Returns a [`builder::ListAccessKeys`]: set the parameters below with its methods, then call [`send`](builder::ListAccessKeys::send) for one page, or [`stream`](builder::ListAccessKeys::stream) for every item of every page.
-
- Parameters:
- - [`before_id`](builder::ListAccessKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::ListAccessKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// List AI Gateway access keys.
+    ///
+    /// Returns one page of the account's AI Gateway access keys.
+    ///
+    /// Sends `GET /access-keys` (operation `ListAIGatewayAccessKeys`). Returns a [`builder::ListAccessKeys`]: set the parameters below with its methods, then call [`send`](builder::ListAccessKeys::send) for one page, or [`stream`](builder::ListAccessKeys::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::ListAccessKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::ListAccessKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn list_access_keys(&self) -> builder::ListAccessKeys<'_> {
         builder::ListAccessKeys::new(self)
     }
-    /** Create an AI Gateway access key.
-
- Creates a new ngrok-managed access key used to authenticate traffic to the gateway; plaintext token appears only in this response.
-
- Sends `POST /access-keys` (operation `CreateAIGatewayAccessKey`). Returns a [`builder::CreateAccessKey`]: set the parameters below with its methods, then call [`send`](builder::CreateAccessKey::send).
-
- Parameters:
- - [`body`](builder::CreateAccessKey::body) or [`body_map`](builder::CreateAccessKey::body_map) (the JSON request body): Request body for creating an access key (no required fields).*/
+    /// Create an AI Gateway access key.
+    ///
+    /// Creates a new ngrok-managed access key used to authenticate traffic to the gateway; plaintext token appears only in this response.
+    ///
+    /// Sends `POST /access-keys` (operation `CreateAIGatewayAccessKey`). Returns a [`builder::CreateAccessKey`]: set the parameters below with its methods, then call [`send`](builder::CreateAccessKey::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateAccessKey::body) or [`body_map`](builder::CreateAccessKey::body_map) (the JSON request body): Request body for creating an access key (no required fields).
     pub fn create_access_key(&self) -> builder::CreateAccessKey<'_> {
         builder::CreateAccessKey::new(self)
     }
-    /** Check AI Gateway access keys collection availability.
-
- HEAD form of the access key list.
-
- Sends `HEAD /access-keys` (operation `HeadAIGatewayAccessKeys`). Returns a [`builder::HeadAccessKeys`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKeys::send).
-
- Parameters:
- - [`before_id`](builder::HeadAccessKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::HeadAccessKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// Check AI Gateway access keys collection availability.
+    ///
+    /// HEAD form of the access key list.
+    ///
+    /// Sends `HEAD /access-keys` (operation `HeadAIGatewayAccessKeys`). Returns a [`builder::HeadAccessKeys`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKeys::send).
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::HeadAccessKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::HeadAccessKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn head_access_keys(&self) -> builder::HeadAccessKeys<'_> {
         builder::HeadAccessKeys::new(self)
     }
-    /** Get an AI Gateway access key.
-
- Fetches one access key by ID (token not included; redacted form only).
-
- Sends `GET /access-keys/{id}` (operation `GetAIGatewayAccessKey`). Returns a [`builder::GetAccessKey`]: set the parameters below with its methods, then call [`send`](builder::GetAccessKey::send).
-
- Parameters:
- - [`id`](builder::GetAccessKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Get an AI Gateway access key.
+    ///
+    /// Fetches one access key by ID (token not included; redacted form only).
+    ///
+    /// Sends `GET /access-keys/{id}` (operation `GetAIGatewayAccessKey`). Returns a [`builder::GetAccessKey`]: set the parameters below with its methods, then call [`send`](builder::GetAccessKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::GetAccessKey::id) (path `id`, required): ID of the addressed resource.
     pub fn get_access_key(&self) -> builder::GetAccessKey<'_> {
         builder::GetAccessKey::new(self)
     }
-    /** Delete an AI Gateway access key.
-
- Deletes an access key by ID; clients using it are rejected immediately afterwards.
-
- Sends `DELETE /access-keys/{id}` (operation `DeleteAIGatewayAccessKey`). Returns a [`builder::DeleteAccessKey`]: set the parameters below with its methods, then call [`send`](builder::DeleteAccessKey::send).
-
- Parameters:
- - [`id`](builder::DeleteAccessKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Delete an AI Gateway access key.
+    ///
+    /// Deletes an access key by ID; clients using it are rejected immediately afterwards.
+    ///
+    /// Sends `DELETE /access-keys/{id}` (operation `DeleteAIGatewayAccessKey`). Returns a [`builder::DeleteAccessKey`]: set the parameters below with its methods, then call [`send`](builder::DeleteAccessKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::DeleteAccessKey::id) (path `id`, required): ID of the addressed resource.
     pub fn delete_access_key(&self) -> builder::DeleteAccessKey<'_> {
         builder::DeleteAccessKey::new(self)
     }
-    /** Check AI Gateway access key availability.
-
- HEAD form of the single access key get.
-
- Sends `HEAD /access-keys/{id}` (operation `HeadAIGatewayAccessKey`). Returns a [`builder::HeadAccessKey`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKey::send).
-
- Parameters:
- - [`id`](builder::HeadAccessKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Check AI Gateway access key availability.
+    ///
+    /// HEAD form of the single access key get.
+    ///
+    /// Sends `HEAD /access-keys/{id}` (operation `HeadAIGatewayAccessKey`). Returns a [`builder::HeadAccessKey`]: set the parameters below with its methods, then call [`send`](builder::HeadAccessKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::HeadAccessKey::id) (path `id`, required): ID of the addressed resource.
     pub fn head_access_key(&self) -> builder::HeadAccessKey<'_> {
         builder::HeadAccessKey::new(self)
     }
-    /** Update an AI Gateway access key.
-
- Changes the mutable fields of an access key (label, description, metadata, linked configuration).
-
- Sends `PATCH /access-keys/{id}` (operation `UpdateAIGatewayAccessKey`). Returns a [`builder::UpdateAccessKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateAccessKey::send).
-
- Parameters:
- - [`id`](builder::UpdateAccessKey::id) (path `id`, required): ID of the addressed resource.
- - [`body`](builder::UpdateAccessKey::body) or [`body_map`](builder::UpdateAccessKey::body_map) (the JSON request body): Request body for PATCHing an access key.*/
+    /// Update an AI Gateway access key.
+    ///
+    /// Changes the mutable fields of an access key (label, description, metadata, linked configuration).
+    ///
+    /// Sends `PATCH /access-keys/{id}` (operation `UpdateAIGatewayAccessKey`). Returns a [`builder::UpdateAccessKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateAccessKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::UpdateAccessKey::id) (path `id`, required): ID of the addressed resource.
+    /// - [`body`](builder::UpdateAccessKey::body) or [`body_map`](builder::UpdateAccessKey::body_map) (the JSON request body): Request body for PATCHing an access key.
     pub fn update_access_key(&self) -> builder::UpdateAccessKey<'_> {
         builder::UpdateAccessKey::new(self)
     }
-    /** List AI Gateway API keys.
-
- Returns one page of the account's AI Gateway (management) API keys.
-
- Sends `GET /api-keys` (operation `ListAIGatewayAPIKeys`). Returns a [`builder::ListApiKeys`]: set the parameters below with its methods, then call [`send`](builder::ListApiKeys::send) for one page, or [`stream`](builder::ListApiKeys::stream) for every item of every page.
-
- Parameters:
- - [`before_id`](builder::ListApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::ListApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// List AI Gateway API keys.
+    ///
+    /// Returns one page of the account's AI Gateway (management) API keys.
+    ///
+    /// Sends `GET /api-keys` (operation `ListAIGatewayAPIKeys`). Returns a [`builder::ListApiKeys`]: set the parameters below with its methods, then call [`send`](builder::ListApiKeys::send) for one page, or [`stream`](builder::ListApiKeys::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::ListApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::ListApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn list_api_keys(&self) -> builder::ListApiKeys<'_> {
         builder::ListApiKeys::new(self)
     }
-    /** Create an AI Gateway API key.
-
- Creates a new management API key for the account; plaintext token returned only here.
-
- Sends `POST /api-keys` (operation `CreateAIGatewayAPIKey`). Returns a [`builder::CreateApiKey`]: set the parameters below with its methods, then call [`send`](builder::CreateApiKey::send).
-
- Parameters:
- - [`body`](builder::CreateApiKey::body) or [`body_map`](builder::CreateApiKey::body_map) (the JSON request body): Request body for creating an API key (no required fields).*/
+    /// Create an AI Gateway API key.
+    ///
+    /// Creates a new management API key for the account; plaintext token returned only here.
+    ///
+    /// Sends `POST /api-keys` (operation `CreateAIGatewayAPIKey`). Returns a [`builder::CreateApiKey`]: set the parameters below with its methods, then call [`send`](builder::CreateApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateApiKey::body) or [`body_map`](builder::CreateApiKey::body_map) (the JSON request body): Request body for creating an API key (no required fields).
     pub fn create_api_key(&self) -> builder::CreateApiKey<'_> {
         builder::CreateApiKey::new(self)
     }
-    /** Check AI Gateway API keys collection availability.
-
- HEAD form of the API key list.
-
- Sends `HEAD /api-keys` (operation `HeadAIGatewayAPIKeys`). Returns a [`builder::HeadApiKeys`]: set the parameters below with its methods, then call [`send`](builder::HeadApiKeys::send).
-
- Parameters:
- - [`before_id`](builder::HeadApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::HeadApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// Check AI Gateway API keys collection availability.
+    ///
+    /// HEAD form of the API key list.
+    ///
+    /// Sends `HEAD /api-keys` (operation `HeadAIGatewayAPIKeys`). Returns a [`builder::HeadApiKeys`]: set the parameters below with its methods, then call [`send`](builder::HeadApiKeys::send).
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::HeadApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::HeadApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn head_api_keys(&self) -> builder::HeadApiKeys<'_> {
         builder::HeadApiKeys::new(self)
     }
-    /** Get an AI Gateway API key.
-
- Fetches one API key by ID.
-
- Sends `GET /api-keys/{id}` (operation `GetAIGatewayAPIKey`). Returns a [`builder::GetApiKey`]: set the parameters below with its methods, then call [`send`](builder::GetApiKey::send).
-
- Parameters:
- - [`id`](builder::GetApiKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Get an AI Gateway API key.
+    ///
+    /// Fetches one API key by ID.
+    ///
+    /// Sends `GET /api-keys/{id}` (operation `GetAIGatewayAPIKey`). Returns a [`builder::GetApiKey`]: set the parameters below with its methods, then call [`send`](builder::GetApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::GetApiKey::id) (path `id`, required): ID of the addressed resource.
     pub fn get_api_key(&self) -> builder::GetApiKey<'_> {
         builder::GetApiKey::new(self)
     }
-    /** Delete an AI Gateway API key.
-
- Deletes an API key by ID.
-
- Sends `DELETE /api-keys/{id}` (operation `DeleteAIGatewayAPIKey`). Returns a [`builder::DeleteApiKey`]: set the parameters below with its methods, then call [`send`](builder::DeleteApiKey::send).
-
- Parameters:
- - [`id`](builder::DeleteApiKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Delete an AI Gateway API key.
+    ///
+    /// Deletes an API key by ID.
+    ///
+    /// Sends `DELETE /api-keys/{id}` (operation `DeleteAIGatewayAPIKey`). Returns a [`builder::DeleteApiKey`]: set the parameters below with its methods, then call [`send`](builder::DeleteApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::DeleteApiKey::id) (path `id`, required): ID of the addressed resource.
     pub fn delete_api_key(&self) -> builder::DeleteApiKey<'_> {
         builder::DeleteApiKey::new(self)
     }
-    /** Check AI Gateway API key availability.
-
- HEAD form of the single API key get.
-
- Sends `HEAD /api-keys/{id}` (operation `HeadAIGatewayAPIKey`). Returns a [`builder::HeadApiKey`]: set the parameters below with its methods, then call [`send`](builder::HeadApiKey::send).
-
- Parameters:
- - [`id`](builder::HeadApiKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Check AI Gateway API key availability.
+    ///
+    /// HEAD form of the single API key get.
+    ///
+    /// Sends `HEAD /api-keys/{id}` (operation `HeadAIGatewayAPIKey`). Returns a [`builder::HeadApiKey`]: set the parameters below with its methods, then call [`send`](builder::HeadApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::HeadApiKey::id) (path `id`, required): ID of the addressed resource.
     pub fn head_api_key(&self) -> builder::HeadApiKey<'_> {
         builder::HeadApiKey::new(self)
     }
-    /** Update an AI Gateway API key.
-
- Changes the mutable fields (name, description, metadata) of an API key.
-
- Sends `PATCH /api-keys/{id}` (operation `UpdateAIGatewayAPIKey`). Returns a [`builder::UpdateApiKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateApiKey::send).
-
- Parameters:
- - [`id`](builder::UpdateApiKey::id) (path `id`, required): ID of the addressed resource.
- - [`body`](builder::UpdateApiKey::body) or [`body_map`](builder::UpdateApiKey::body_map) (the JSON request body): Request body for PATCHing an API key.*/
+    /// Update an AI Gateway API key.
+    ///
+    /// Changes the mutable fields (name, description, metadata) of an API key.
+    ///
+    /// Sends `PATCH /api-keys/{id}` (operation `UpdateAIGatewayAPIKey`). Returns a [`builder::UpdateApiKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::UpdateApiKey::id) (path `id`, required): ID of the addressed resource.
+    /// - [`body`](builder::UpdateApiKey::body) or [`body_map`](builder::UpdateApiKey::body_map) (the JSON request body): Request body for PATCHing an API key.
     pub fn update_api_key(&self) -> builder::UpdateApiKey<'_> {
         builder::UpdateApiKey::new(self)
     }
-    /** List AI Gateway provider keys.
-
- Returns one page of stored upstream provider keys; can be narrowed to one provider.
-
- Sends `GET /provider-keys` (operation `ListAIGatewayProviderAPIKeys`). Returns a [`builder::ListProviderApiKeys`]: set the parameters below with its methods, then call [`send`](builder::ListProviderApiKeys::send) for one page, or [`stream`](builder::ListProviderApiKeys::stream) for every item of every page.
-
- Parameters:
- - [`before_id`](builder::ListProviderApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::ListProviderApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
- - [`provider`](builder::ListProviderApiKeys::provider) (query `provider`, optional): Return only the keys whose `providerId` equals this value, e.g. `openai`.*/
+    /// List AI Gateway provider keys.
+    ///
+    /// Returns one page of stored upstream provider keys; can be narrowed to one provider.
+    ///
+    /// Sends `GET /provider-keys` (operation `ListAIGatewayProviderAPIKeys`). Returns a [`builder::ListProviderApiKeys`]: set the parameters below with its methods, then call [`send`](builder::ListProviderApiKeys::send) for one page, or [`stream`](builder::ListProviderApiKeys::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::ListProviderApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::ListProviderApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
+    /// - [`provider`](builder::ListProviderApiKeys::provider) (query `provider`, optional): Return only the keys whose `providerId` equals this value, e.g. `openai`.
     pub fn list_provider_api_keys(&self) -> builder::ListProviderApiKeys<'_> {
         builder::ListProviderApiKeys::new(self)
     }
-    /** Create an AI Gateway provider key.
-
- Stores a new upstream provider credential for the account. Provider keys are account-scoped: any access key configuration may reference them in its routing rules.
-
- Sends `POST /provider-keys` (operation `CreateAIGatewayProviderAPIKey`). Returns a [`builder::CreateProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::CreateProviderApiKey::send).
-
- Parameters:
- - [`body`](builder::CreateProviderApiKey::body) or [`body_map`](builder::CreateProviderApiKey::body_map) (the JSON request body): Request body for storing a provider key.*/
+    /// Create an AI Gateway provider key.
+    ///
+    /// Stores a new upstream provider credential for the account. Provider keys are account-scoped: any access key configuration may reference them in its routing rules.
+    ///
+    /// Sends `POST /provider-keys` (operation `CreateAIGatewayProviderAPIKey`). Returns a [`builder::CreateProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::CreateProviderApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateProviderApiKey::body) or [`body_map`](builder::CreateProviderApiKey::body_map) (the JSON request body): Request body for storing a provider key.
     pub fn create_provider_api_key(&self) -> builder::CreateProviderApiKey<'_> {
         builder::CreateProviderApiKey::new(self)
     }
-    /** Check AI Gateway provider keys collection availability.
-
- HEAD form of the provider key list (declares beforeId/limit only, not provider).
-
- Sends `HEAD /provider-keys` (operation `HeadAIGatewayProviderAPIKeys`). Returns a [`builder::HeadProviderApiKeys`]: set the parameters below with its methods, then call [`send`](builder::HeadProviderApiKeys::send).
-
- Parameters:
- - [`before_id`](builder::HeadProviderApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::HeadProviderApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// Check AI Gateway provider keys collection availability.
+    ///
+    /// HEAD form of the provider key list (declares beforeId/limit only, not provider).
+    ///
+    /// Sends `HEAD /provider-keys` (operation `HeadAIGatewayProviderAPIKeys`). Returns a [`builder::HeadProviderApiKeys`]: set the parameters below with its methods, then call [`send`](builder::HeadProviderApiKeys::send).
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::HeadProviderApiKeys::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::HeadProviderApiKeys::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn head_provider_api_keys(&self) -> builder::HeadProviderApiKeys<'_> {
         builder::HeadProviderApiKeys::new(self)
     }
-    /** Get an AI Gateway provider key.
-
- Fetches one provider key by ID; the secret value is only ever shown redacted.
-
- Sends `GET /provider-keys/{id}` (operation `GetAIGatewayProviderAPIKey`). Returns a [`builder::GetProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::GetProviderApiKey::send).
-
- Parameters:
- - [`id`](builder::GetProviderApiKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Get an AI Gateway provider key.
+    ///
+    /// Fetches one provider key by ID; the secret value is only ever shown redacted.
+    ///
+    /// Sends `GET /provider-keys/{id}` (operation `GetAIGatewayProviderAPIKey`). Returns a [`builder::GetProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::GetProviderApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::GetProviderApiKey::id) (path `id`, required): ID of the addressed resource.
     pub fn get_provider_api_key(&self) -> builder::GetProviderApiKey<'_> {
         builder::GetProviderApiKey::new(self)
     }
-    /** Delete an AI Gateway provider key.
-
- Deletes a provider key by ID.
-
- Sends `DELETE /provider-keys/{id}` (operation `DeleteAIGatewayProviderAPIKey`). Returns a [`builder::DeleteProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::DeleteProviderApiKey::send).
-
- Parameters:
- - [`id`](builder::DeleteProviderApiKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Delete an AI Gateway provider key.
+    ///
+    /// Deletes a provider key by ID.
+    ///
+    /// Sends `DELETE /provider-keys/{id}` (operation `DeleteAIGatewayProviderAPIKey`). Returns a [`builder::DeleteProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::DeleteProviderApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::DeleteProviderApiKey::id) (path `id`, required): ID of the addressed resource.
     pub fn delete_provider_api_key(&self) -> builder::DeleteProviderApiKey<'_> {
         builder::DeleteProviderApiKey::new(self)
     }
-    /** Check AI Gateway provider key availability.
-
- HEAD form of the single provider key get.
-
- Sends `HEAD /provider-keys/{id}` (operation `HeadAIGatewayProviderAPIKey`). Returns a [`builder::HeadProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::HeadProviderApiKey::send).
-
- Parameters:
- - [`id`](builder::HeadProviderApiKey::id) (path `id`, required): ID of the addressed resource.*/
+    /// Check AI Gateway provider key availability.
+    ///
+    /// HEAD form of the single provider key get.
+    ///
+    /// Sends `HEAD /provider-keys/{id}` (operation `HeadAIGatewayProviderAPIKey`). Returns a [`builder::HeadProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::HeadProviderApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::HeadProviderApiKey::id) (path `id`, required): ID of the addressed resource.
     pub fn head_provider_api_key(&self) -> builder::HeadProviderApiKey<'_> {
         builder::HeadProviderApiKey::new(self)
     }
-    /** Update an AI Gateway provider key.
-
- Changes a provider key's label, description or metadata (not its value).
-
- Sends `PATCH /provider-keys/{id}` (operation `UpdateAIGatewayProviderAPIKey`). Returns a [`builder::UpdateProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateProviderApiKey::send).
-
- Parameters:
- - [`id`](builder::UpdateProviderApiKey::id) (path `id`, required): ID of the addressed resource.
- - [`body`](builder::UpdateProviderApiKey::body) or [`body_map`](builder::UpdateProviderApiKey::body_map) (the JSON request body): Request body for PATCHing a provider key's labels.*/
+    /// Update an AI Gateway provider key.
+    ///
+    /// Changes a provider key's label, description or metadata (not its value).
+    ///
+    /// Sends `PATCH /provider-keys/{id}` (operation `UpdateAIGatewayProviderAPIKey`). Returns a [`builder::UpdateProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateProviderApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::UpdateProviderApiKey::id) (path `id`, required): ID of the addressed resource.
+    /// - [`body`](builder::UpdateProviderApiKey::body) or [`body_map`](builder::UpdateProviderApiKey::body_map) (the JSON request body): Request body for PATCHing a provider key's labels.
     pub fn update_provider_api_key(&self) -> builder::UpdateProviderApiKey<'_> {
         builder::UpdateProviderApiKey::new(self)
     }
-    /** Rotate an AI Gateway provider key.
-
- Replaces the secret value of an existing provider key while keeping its ID, so configurations referencing it keep working.
-
- Sends `POST /provider-keys/{id}/rotate` (operation `RotateAIGatewayProviderAPIKey`). Returns a [`builder::RotateProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::RotateProviderApiKey::send).
-
- Parameters:
- - [`id`](builder::RotateProviderApiKey::id) (path `id`, required): ID of the addressed resource.
- - [`body`](builder::RotateProviderApiKey::body) or [`body_map`](builder::RotateProviderApiKey::body_map) (the JSON request body): Request body for rotating a provider key's value.*/
+    /// Rotate an AI Gateway provider key.
+    ///
+    /// Replaces the secret value of an existing provider key while keeping its ID, so configurations referencing it keep working.
+    ///
+    /// Sends `POST /provider-keys/{id}/rotate` (operation `RotateAIGatewayProviderAPIKey`). Returns a [`builder::RotateProviderApiKey`]: set the parameters below with its methods, then call [`send`](builder::RotateProviderApiKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::RotateProviderApiKey::id) (path `id`, required): ID of the addressed resource.
+    /// - [`body`](builder::RotateProviderApiKey::body) or [`body_map`](builder::RotateProviderApiKey::body_map) (the JSON request body): Request body for rotating a provider key's value.
     pub fn rotate_provider_api_key(&self) -> builder::RotateProviderApiKey<'_> {
         builder::RotateProviderApiKey::new(self)
     }
-    /** List AI Gateway providers.
-
- Returns one page of the account's user-defined (custom) providers; built-in providers live in ngrok's catalog and are not listed here.
-
- Sends `GET /providers` (operation `ListAIGatewayProviders`). Returns a [`builder::ListProviders`]: set the parameters below with its methods, then call [`send`](builder::ListProviders::send) for one page, or [`stream`](builder::ListProviders::stream) for every item of every page.
-
- Parameters:
- - [`before_id`](builder::ListProviders::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::ListProviders::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// List AI Gateway providers.
+    ///
+    /// Returns one page of the account's user-defined (custom) providers; built-in providers live in ngrok's catalog and are not listed here.
+    ///
+    /// Sends `GET /providers` (operation `ListAIGatewayProviders`). Returns a [`builder::ListProviders`]: set the parameters below with its methods, then call [`send`](builder::ListProviders::send) for one page, or [`stream`](builder::ListProviders::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::ListProviders::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::ListProviders::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn list_providers(&self) -> builder::ListProviders<'_> {
         builder::ListProviders::new(self)
     }
-    /** Create an AI Gateway provider.
-
- Registers a user-defined provider pointing at a self-hosted or third-party LLM endpoint; built-in catalog providers cannot be created.
-
- Sends `POST /providers` (operation `CreateAIGatewayProvider`). Returns a [`builder::CreateProvider`]: set the parameters below with its methods, then call [`send`](builder::CreateProvider::send).
-
- Parameters:
- - [`body`](builder::CreateProvider::body) or [`body_map`](builder::CreateProvider::body_map) (the JSON request body): Request body for creating a custom provider.*/
+    /// Create an AI Gateway provider.
+    ///
+    /// Registers a user-defined provider pointing at a self-hosted or third-party LLM endpoint; built-in catalog providers cannot be created.
+    ///
+    /// Sends `POST /providers` (operation `CreateAIGatewayProvider`). Returns a [`builder::CreateProvider`]: set the parameters below with its methods, then call [`send`](builder::CreateProvider::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateProvider::body) or [`body_map`](builder::CreateProvider::body_map) (the JSON request body): Request body for creating a custom provider.
     pub fn create_provider(&self) -> builder::CreateProvider<'_> {
         builder::CreateProvider::new(self)
     }
-    /** Check AI Gateway providers collection availability.
-
- HEAD form of the provider list.
-
- Sends `HEAD /providers` (operation `HeadAIGatewayProviders`). Returns a [`builder::HeadProviders`]: set the parameters below with its methods, then call [`send`](builder::HeadProviders::send).
-
- Parameters:
- - [`before_id`](builder::HeadProviders::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
- - [`limit`](builder::HeadProviders::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// Check AI Gateway providers collection availability.
+    ///
+    /// HEAD form of the provider list.
+    ///
+    /// Sends `HEAD /providers` (operation `HeadAIGatewayProviders`). Returns a [`builder::HeadProviders`]: set the parameters below with its methods, then call [`send`](builder::HeadProviders::send).
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::HeadProviders::before_id) (query `beforeId`, optional): Return only items whose ID comes before this one in descending-ID order, i.e. the next (older) page. Clients normally follow `nextPageUri` instead of setting this.
+    /// - [`limit`](builder::HeadProviders::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn head_providers(&self) -> builder::HeadProviders<'_> {
         builder::HeadProviders::new(self)
     }
-    /** Get an AI Gateway provider.
-
- Fetches one user-defined provider by ID.
-
- Sends `GET /providers/{id}` (operation `GetAIGatewayProvider`). Returns a [`builder::GetProvider`]: set the parameters below with its methods, then call [`send`](builder::GetProvider::send).
-
- Parameters:
- - [`id`](builder::GetProvider::id) (path `id`, required): ID of the addressed resource.*/
+    /// Get an AI Gateway provider.
+    ///
+    /// Fetches one user-defined provider by ID.
+    ///
+    /// Sends `GET /providers/{id}` (operation `GetAIGatewayProvider`). Returns a [`builder::GetProvider`]: set the parameters below with its methods, then call [`send`](builder::GetProvider::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::GetProvider::id) (path `id`, required): ID of the addressed resource.
     pub fn get_provider(&self) -> builder::GetProvider<'_> {
         builder::GetProvider::new(self)
     }
-    /** Delete an AI Gateway provider.
-
- Deletes a provider and all its models; returns 409 while a provider key or an access key configuration entry still references it.
-
- Sends `DELETE /providers/{id}` (operation `DeleteAIGatewayProvider`). Returns a [`builder::DeleteProvider`]: set the parameters below with its methods, then call [`send`](builder::DeleteProvider::send).
-
- Parameters:
- - [`id`](builder::DeleteProvider::id) (path `id`, required): ID of the addressed resource.*/
+    /// Delete an AI Gateway provider.
+    ///
+    /// Deletes a provider and all its models; returns 409 while a provider key or an access key configuration entry still references it.
+    ///
+    /// Sends `DELETE /providers/{id}` (operation `DeleteAIGatewayProvider`). Returns a [`builder::DeleteProvider`]: set the parameters below with its methods, then call [`send`](builder::DeleteProvider::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::DeleteProvider::id) (path `id`, required): ID of the addressed resource.
     pub fn delete_provider(&self) -> builder::DeleteProvider<'_> {
         builder::DeleteProvider::new(self)
     }
-    /** Check AI Gateway provider availability.
-
- HEAD form of the single provider get.
-
- Sends `HEAD /providers/{id}` (operation `HeadAIGatewayProvider`). Returns a [`builder::HeadProvider`]: set the parameters below with its methods, then call [`send`](builder::HeadProvider::send).
-
- Parameters:
- - [`id`](builder::HeadProvider::id) (path `id`, required): ID of the addressed resource.*/
+    /// Check AI Gateway provider availability.
+    ///
+    /// HEAD form of the single provider get.
+    ///
+    /// Sends `HEAD /providers/{id}` (operation `HeadAIGatewayProvider`). Returns a [`builder::HeadProvider`]: set the parameters below with its methods, then call [`send`](builder::HeadProvider::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::HeadProvider::id) (path `id`, required): ID of the addressed resource.
     pub fn head_provider(&self) -> builder::HeadProvider<'_> {
         builder::HeadProvider::new(self)
     }
-    /** Update an AI Gateway provider.
-
- Partial update; providerId cannot change. For models: omit to keep, [] to remove all, full list to replace the set.
-
- Sends `PATCH /providers/{id}` (operation `UpdateAIGatewayProvider`). Returns a [`builder::UpdateProvider`]: set the parameters below with its methods, then call [`send`](builder::UpdateProvider::send).
-
- Parameters:
- - [`id`](builder::UpdateProvider::id) (path `id`, required): ID of the addressed resource.
- - [`body`](builder::UpdateProvider::body) or [`body_map`](builder::UpdateProvider::body_map) (the JSON request body): Request body for PATCHing a custom provider.*/
+    /// Update an AI Gateway provider.
+    ///
+    /// Partial update; providerId cannot change. For models: omit to keep, [] to remove all, full list to replace the set.
+    ///
+    /// Sends `PATCH /providers/{id}` (operation `UpdateAIGatewayProvider`). Returns a [`builder::UpdateProvider`]: set the parameters below with its methods, then call [`send`](builder::UpdateProvider::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::UpdateProvider::id) (path `id`, required): ID of the addressed resource.
+    /// - [`body`](builder::UpdateProvider::body) or [`body_map`](builder::UpdateProvider::body_map) (the JSON request body): Request body for PATCHing a custom provider.
     pub fn update_provider(&self) -> builder::UpdateProvider<'_> {
         builder::UpdateProvider::new(self)
     }
-    /** List credit transactions.
-
- Returns credit purchases and metered usage invoices merged into one list, newest first; read live from Stripe.
-
- Sends `GET /credits/transactions` (operation `GetCreditTransactions`). Returns a [`builder::GetCreditTransactions`]; calling its [`send`](builder::GetCreditTransactions::send) sends the request.*/
+    /// List credit transactions.
+    ///
+    /// Returns credit purchases and metered usage invoices merged into one list, newest first; read live from Stripe.
+    ///
+    /// Sends `GET /credits/transactions` (operation `GetCreditTransactions`). Returns a [`builder::GetCreditTransactions`]; calling its [`send`](builder::GetCreditTransactions::send) sends the request.
     pub fn get_credit_transactions(&self) -> builder::GetCreditTransactions<'_> {
         builder::GetCreditTransactions::new(self)
     }
-    /** Get credit balance.
-
- Returns the current credit balance in cents; may lag slightly behind usage events.
-
- Sends `GET /credits/balance` (operation `GetCreditBalance`). Returns a [`builder::GetCreditBalance`]; calling its [`send`](builder::GetCreditBalance::send) sends the request.*/
+    /// Get credit balance.
+    ///
+    /// Returns the current credit balance in cents; may lag slightly behind usage events.
+    ///
+    /// Sends `GET /credits/balance` (operation `GetCreditBalance`). Returns a [`builder::GetCreditBalance`]; calling its [`send`](builder::GetCreditBalance::send) sends the request.
     pub fn get_credit_balance(&self) -> builder::GetCreditBalance<'_> {
         builder::GetCreditBalance::new(self)
     }
-    /** Create a Stripe checkout session.
-
- Starts a Stripe-hosted checkout session for buying credits; returns the session ID and redirect URL.
-
- Sends `POST /credits/checkout-session` (operation `CreateCheckoutSession`). Returns a [`builder::CreateCheckoutSession`]: set the parameters below with its methods, then call [`send`](builder::CreateCheckoutSession::send).
-
- Parameters:
- - [`body`](builder::CreateCheckoutSession::body) or [`body_map`](builder::CreateCheckoutSession::body_map) (the JSON request body): Request body for starting a Stripe checkout.*/
+    /// Create a Stripe checkout session.
+    ///
+    /// Starts a Stripe-hosted checkout session for buying credits; returns the session ID and redirect URL.
+    ///
+    /// Sends `POST /credits/checkout-session` (operation `CreateCheckoutSession`). Returns a [`builder::CreateCheckoutSession`]: set the parameters below with its methods, then call [`send`](builder::CreateCheckoutSession::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateCheckoutSession::body) or [`body_map`](builder::CreateCheckoutSession::body_map) (the JSON request body): Request body for starting a Stripe checkout.
     pub fn create_checkout_session(&self) -> builder::CreateCheckoutSession<'_> {
         builder::CreateCheckoutSession::new(self)
     }
-    /** Get AI Gateway configuration.
-
- Returns the account-wide gateway settings (timeouts, token caps, metadata).
-
- Sends `GET /gateway-config` (operation `GetAIGatewayConfig`). Returns a [`builder::GetGatewayConfig`]; calling its [`send`](builder::GetGatewayConfig::send) sends the request.*/
+    /// Get AI Gateway configuration.
+    ///
+    /// Returns the account-wide gateway settings (timeouts, token caps, metadata).
+    ///
+    /// Sends `GET /gateway-config` (operation `GetAIGatewayConfig`). Returns a [`builder::GetGatewayConfig`]; calling its [`send`](builder::GetGatewayConfig::send) sends the request.
     pub fn get_gateway_config(&self) -> builder::GetGatewayConfig<'_> {
         builder::GetGatewayConfig::new(self)
     }
-    /** Check AI Gateway configuration availability.
-
- HEAD form of the gateway configuration get.
-
- Sends `HEAD /gateway-config` (operation `HeadAIGatewayConfig`). Returns a [`builder::HeadGatewayConfig`]; calling its [`send`](builder::HeadGatewayConfig::send) sends the request.*/
+    /// Check AI Gateway configuration availability.
+    ///
+    /// HEAD form of the gateway configuration get.
+    ///
+    /// Sends `HEAD /gateway-config` (operation `HeadAIGatewayConfig`). Returns a [`builder::HeadGatewayConfig`]; calling its [`send`](builder::HeadGatewayConfig::send) sends the request.
     pub fn head_gateway_config(&self) -> builder::HeadGatewayConfig<'_> {
         builder::HeadGatewayConfig::new(self)
     }
-    /** Update AI Gateway configuration.
-
- Updates account-wide gateway settings; fields left out keep their stored values.
-
- Sends `PATCH /gateway-config` (operation `UpdateAIGatewayConfig`). Returns a [`builder::UpdateGatewayConfig`]: set the parameters below with its methods, then call [`send`](builder::UpdateGatewayConfig::send).
-
- Parameters:
- - [`body`](builder::UpdateGatewayConfig::body) or [`body_map`](builder::UpdateGatewayConfig::body_map) (the JSON request body): Request body for PATCHing gateway settings.*/
+    /// Update AI Gateway configuration.
+    ///
+    /// Updates account-wide gateway settings; fields left out keep their stored values.
+    ///
+    /// Sends `PATCH /gateway-config` (operation `UpdateAIGatewayConfig`). Returns a [`builder::UpdateGatewayConfig`]: set the parameters below with its methods, then call [`send`](builder::UpdateGatewayConfig::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::UpdateGatewayConfig::body) or [`body_map`](builder::UpdateGatewayConfig::body_map) (the JSON request body): Request body for PATCHing gateway settings.
     pub fn update_gateway_config(&self) -> builder::UpdateGatewayConfig<'_> {
         builder::UpdateGatewayConfig::new(self)
     }
-    /** List AI Gateway usage events.
-
- Lists per-attempt usage events for the account, filtered by time window and optionally one access key; paged via opaque cursor in nextPageUri.
-
- Sends `GET /usage` (operation `ListAIGatewayUsage`). Returns a [`builder::ListUsage`]: set the parameters below with its methods, then call [`send`](builder::ListUsage::send) for one page, or [`stream`](builder::ListUsage::stream) for every item of every page.
-
- Parameters:
- - [`start_time`](builder::ListUsage::start_time) (query `startTime`, required): Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.
- - [`end_time`](builder::ListUsage::end_time) (query `endTime`, optional): Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.
- - [`access_key_id`](builder::ListUsage::access_key_id) (query `accessKeyId`, optional): Return only the events of this access key.
- - [`include_retries`](builder::ListUsage::include_retries) (query `includeRetries`, optional): Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.
- - [`cursor`](builder::ListUsage::cursor) (query `cursor`, optional): Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.
- - [`limit`](builder::ListUsage::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.*/
+    /// List AI Gateway usage events.
+    ///
+    /// Lists per-attempt usage events for the account, filtered by time window and optionally one access key; paged via opaque cursor in nextPageUri.
+    ///
+    /// Sends `GET /usage` (operation `ListAIGatewayUsage`). Returns a [`builder::ListUsage`]: set the parameters below with its methods, then call [`send`](builder::ListUsage::send) for one page, or [`stream`](builder::ListUsage::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`start_time`](builder::ListUsage::start_time) (query `startTime`, required): Lower bound of the window (RFC 3339); only events with `eventTime` at or after it are returned.
+    /// - [`end_time`](builder::ListUsage::end_time) (query `endTime`, optional): Upper bound of the window (RFC 3339); only events with `eventTime` at or before it are returned. Defaults to now.
+    /// - [`access_key_id`](builder::ListUsage::access_key_id) (query `accessKeyId`, optional): Return only the events of this access key.
+    /// - [`include_retries`](builder::ListUsage::include_retries) (query `includeRetries`, optional): Also return the non-final attempts of retried requests; by default only the terminal attempt of each request is returned.
+    /// - [`cursor`](builder::ListUsage::cursor) (query `cursor`, optional): Opaque position taken from the previous page's `nextPageUri`; omit it for the first page.
+    /// - [`limit`](builder::ListUsage::limit) (query `limit`, optional): Maximum number of items on one page (1 to 100). The server uses 100 when it is omitted.
     pub fn list_usage(&self) -> builder::ListUsage<'_> {
         builder::ListUsage::new(self)
     }
-    /** AI Gateway usage overview.
-
- Returns daily buckets of cost, request and error counts for a time window plus window totals, grouped by provider or access key.
-
- Sends `GET /usage/overview` (operation `GetAIGatewayUsageOverview`). Returns a [`builder::GetUsageOverview`]: set the parameters below with its methods, then call [`send`](builder::GetUsageOverview::send).
-
- Parameters:
- - [`start_time`](builder::GetUsageOverview::start_time) (query `startTime`, required): Start of the window, inclusive (RFC 3339).
- - [`end_time`](builder::GetUsageOverview::end_time) (query `endTime`, optional): End of the window (RFC 3339). Defaults to now.
- - [`group_by`](builder::GetUsageOverview::group_by) (query `groupBy`, optional): Dimension that splits each day's bucket: by provider ID or by access key ID.*/
+    /// AI Gateway usage overview.
+    ///
+    /// Returns daily buckets of cost, request and error counts for a time window plus window totals, grouped by provider or access key.
+    ///
+    /// Sends `GET /usage/overview` (operation `GetAIGatewayUsageOverview`). Returns a [`builder::GetUsageOverview`]: set the parameters below with its methods, then call [`send`](builder::GetUsageOverview::send).
+    ///
+    /// Parameters:
+    /// - [`start_time`](builder::GetUsageOverview::start_time) (query `startTime`, required): Start of the window, inclusive (RFC 3339).
+    /// - [`end_time`](builder::GetUsageOverview::end_time) (query `endTime`, optional): End of the window (RFC 3339). Defaults to now.
+    /// - [`group_by`](builder::GetUsageOverview::group_by) (query `groupBy`, optional): Dimension that splits each day's bucket: by provider ID or by access key ID.
     pub fn get_usage_overview(&self) -> builder::GetUsageOverview<'_> {
         builder::GetUsageOverview::new(self)
     }

@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use http::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use super::error::Error;
 use super::retry::RetryPolicy;
@@ -34,9 +34,6 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 /// Default of [`ClientBuilder::max_pages`]: 10,000 pages per `stream()`, a
 /// million items at the API's maximum page size of 100.
 pub const DEFAULT_MAX_PAGES: u32 = 10_000;
-
-/// Header that progenitor adds to every request; this API defines none.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 /// What the executor needs for every request, validated by
 /// [`ClientBuilder::build_parts`].
@@ -92,7 +89,6 @@ impl ClientConfig {
     /// Sets the headers this SDK owns on an outgoing request.
     pub(crate) fn prepare_request(&self, request: &mut reqwest::Request) {
         let headers = request.headers_mut();
-        headers.remove(API_VERSION);
         headers.insert(AUTHORIZATION, self.authorization.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
     }

@@ -204,8 +204,7 @@ fn error_kind(error: &reqwest::Error) -> &'static str {
 /// Sends `request` with authentication and retries; the generated client's
 /// `ClientHooks::exec` calls this for every operation.
 ///
-/// Removes progenitor's `api-version` header (this API is unversioned) and
-/// sets `Authorization` and `User-Agent` from `config` on every request, so a
+/// Sets `Authorization` and `User-Agent` from `config` on every request, so a
 /// user-supplied `reqwest::Client` is authenticated too. Returns the last
 /// response even if it is a retryable status, or the last error; turning a
 /// status into an error is the caller's job.

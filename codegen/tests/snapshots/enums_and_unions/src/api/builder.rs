@@ -5,9 +5,9 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
-/**Builder for [`Client::get_steps`]
-
-[`Client::get_steps`]: super::Client::get_steps*/
+/// Builder for [`Client::get_steps`]
+///
+/// [`Client::get_steps`]: super::Client::get_steps
 #[derive(Debug, Clone)]
 pub struct GetSteps<'a> {
     client: &'a super::Client,
@@ -21,9 +21,9 @@ impl<'a> GetSteps<'a> {
             status: Ok(None),
         }
     }
-    /** Sets the `status` query parameter (optional).
-
- Only steps in this state.*/
+    /// Sets the `status` query parameter (optional).
+    ///
+    /// Only steps in this state.
     pub fn status<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<crate::types::Status>,
@@ -31,21 +31,13 @@ impl<'a> GetSteps<'a> {
         self.status = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `crate :: types :: Status` for status failed".to_string()
-            });
+            .map_err(|_| "`status` must be a valid `Status`".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<types::Steps>, Error<()>> {
         let Self { client, status } = self;
         let status = status.map_err(Error::InvalidRequest)?;
         let url = format!("{}/steps", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -55,7 +47,6 @@ impl<'a> GetSteps<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "GetSteps",
@@ -71,13 +62,13 @@ impl<'a> GetSteps<'a> {
     }
 }
 impl<'a> GetSteps<'a> {
-    /** Get steps: `GET /steps` (operation `GetSteps`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Get steps: `GET /steps` (operation `GetSteps`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<types::Steps, crate::Error> {
         let client = self.client;
         match self.send_raw().await {

@@ -7,9 +7,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types;
 #[derive(Clone, Debug)]
-/**Client for Enums and tagged unions
-
-Version: 0.0.1*/
+/// Client for Enums and tagged unions
+///
+/// Version: 0.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -56,12 +56,12 @@ const _: () = {
     {}
 };
 impl Client {
-    /** Get steps.
-
- Sends `GET /steps` (operation `GetSteps`). Returns a [`builder::GetSteps`]: set the parameters below with its methods, then call [`send`](builder::GetSteps::send).
-
- Parameters:
- - [`status`](builder::GetSteps::status) (query `status`, optional): Only steps in this state.*/
+    /// Get steps.
+    ///
+    /// Sends `GET /steps` (operation `GetSteps`). Returns a [`builder::GetSteps`]: set the parameters below with its methods, then call [`send`](builder::GetSteps::send).
+    ///
+    /// Parameters:
+    /// - [`status`](builder::GetSteps::status) (query `status`, optional): Only steps in this state.
     pub fn get_steps(&self) -> builder::GetSteps<'_> {
         builder::GetSteps::new(self)
     }

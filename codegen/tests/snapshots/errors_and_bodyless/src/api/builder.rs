@@ -5,9 +5,9 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
-/**Builder for [`Client::create_thing`]
-
-[`Client::create_thing`]: super::Client::create_thing*/
+/// Builder for [`Client::create_thing`]
+///
+/// [`Client::create_thing`]: super::Client::create_thing
 #[derive(Debug, Clone)]
 pub struct CreateThing<'a> {
     client: &'a super::Client,
@@ -21,9 +21,9 @@ impl<'a> CreateThing<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::ThingCreate`] or its builder, [`types::builder::ThingCreate`] (from `types::ThingCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Create body.*/
+    /// Sets the request body: a [`types::ThingCreate`] or its builder, [`types::builder::ThingCreate`] (from `types::ThingCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Create body.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::ThingCreate>,
@@ -49,12 +49,6 @@ impl<'a> CreateThing<'a> {
             .and_then(|v| types::ThingCreate::try_from(v).map_err(|e| e.to_string()))
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/things", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -64,7 +58,6 @@ impl<'a> CreateThing<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateThing",
@@ -79,9 +72,9 @@ impl<'a> CreateThing<'a> {
         }
     }
 }
-/**Builder for [`Client::delete_thing`]
-
-[`Client::delete_thing`]: super::Client::delete_thing*/
+/// Builder for [`Client::delete_thing`]
+///
+/// [`Client::delete_thing`]: super::Client::delete_thing
 #[derive(Debug, Clone)]
 pub struct DeleteThing<'a> {
     client: &'a super::Client,
@@ -95,18 +88,14 @@ impl<'a> DeleteThing<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -117,14 +106,8 @@ impl<'a> DeleteThing<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.delete(url).headers(header_map).build()?;
+        let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteThing",
         };
@@ -138,9 +121,9 @@ impl<'a> DeleteThing<'a> {
         }
     }
 }
-/**Builder for [`Client::head_thing`]
-
-[`Client::head_thing`]: super::Client::head_thing*/
+/// Builder for [`Client::head_thing`]
+///
+/// [`Client::head_thing`]: super::Client::head_thing
 #[derive(Debug, Clone)]
 pub struct HeadThing<'a> {
     client: &'a super::Client,
@@ -154,18 +137,14 @@ impl<'a> HeadThing<'a> {
             id: Err("id was not initialized".to_string()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -176,14 +155,8 @@ impl<'a> HeadThing<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
-        let mut request = client.client.head(url).headers(header_map).build()?;
+        let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadThing",
         };
@@ -198,13 +171,13 @@ impl<'a> HeadThing<'a> {
     }
 }
 impl<'a> CreateThing<'a> {
-    /** Create a thing: `POST /things` (operation `CreateThing`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create a thing: `POST /things` (operation `CreateThing`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<types::Thing, crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -224,13 +197,13 @@ impl<'a> CreateThing<'a> {
     }
 }
 impl<'a> DeleteThing<'a> {
-    /** Delete a thing: `DELETE /things/{id}` (operation `DeleteThing`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Delete a thing: `DELETE /things/{id}` (operation `DeleteThing`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -250,13 +223,13 @@ impl<'a> DeleteThing<'a> {
     }
 }
 impl<'a> HeadThing<'a> {
-    /** Check a thing: `HEAD /things/{id}` (operation `HeadThing`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Check a thing: `HEAD /things/{id}` (operation `HeadThing`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
         let client = self.client;
         match self.send_raw().await {

@@ -7,9 +7,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types;
 #[derive(Clone, Debug)]
-/**Client for Errors and bodyless responses
-
-Version: 0.0.1*/
+/// Client for Errors and bodyless responses
+///
+/// Version: 0.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -56,30 +56,30 @@ const _: () = {
     {}
 };
 impl Client {
-    /** Create a thing.
-
- Sends `POST /things` (operation `CreateThing`). Returns a [`builder::CreateThing`]: set the parameters below with its methods, then call [`send`](builder::CreateThing::send).
-
- Parameters:
- - [`body`](builder::CreateThing::body) or [`body_map`](builder::CreateThing::body_map) (the JSON request body): Create body.*/
+    /// Create a thing.
+    ///
+    /// Sends `POST /things` (operation `CreateThing`). Returns a [`builder::CreateThing`]: set the parameters below with its methods, then call [`send`](builder::CreateThing::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateThing::body) or [`body_map`](builder::CreateThing::body_map) (the JSON request body): Create body.
     pub fn create_thing(&self) -> builder::CreateThing<'_> {
         builder::CreateThing::new(self)
     }
-    /** Delete a thing.
-
- Sends `DELETE /things/{id}` (operation `DeleteThing`). Returns a [`builder::DeleteThing`]: set the parameters below with its methods, then call [`send`](builder::DeleteThing::send).
-
- Parameters:
- - [`id`](builder::DeleteThing::id) (path `id`, required): ID.*/
+    /// Delete a thing.
+    ///
+    /// Sends `DELETE /things/{id}` (operation `DeleteThing`). Returns a [`builder::DeleteThing`]: set the parameters below with its methods, then call [`send`](builder::DeleteThing::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::DeleteThing::id) (path `id`, required): ID.
     pub fn delete_thing(&self) -> builder::DeleteThing<'_> {
         builder::DeleteThing::new(self)
     }
-    /** Check a thing.
-
- Sends `HEAD /things/{id}` (operation `HeadThing`). Returns a [`builder::HeadThing`]: set the parameters below with its methods, then call [`send`](builder::HeadThing::send).
-
- Parameters:
- - [`id`](builder::HeadThing::id) (path `id`, required): ID.*/
+    /// Check a thing.
+    ///
+    /// Sends `HEAD /things/{id}` (operation `HeadThing`). Returns a [`builder::HeadThing`]: set the parameters below with its methods, then call [`send`](builder::HeadThing::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::HeadThing::id) (path `id`, required): ID.
     pub fn head_thing(&self) -> builder::HeadThing<'_> {
         builder::HeadThing::new(self)
     }

@@ -5,9 +5,9 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
-/**Builder for [`Client::list_things`]
-
-[`Client::list_things`]: super::Client::list_things*/
+/// Builder for [`Client::list_things`]
+///
+/// [`Client::list_things`]: super::Client::list_things
 #[derive(Debug, Clone)]
 pub struct ListThings<'a> {
     client: &'a super::Client,
@@ -25,9 +25,9 @@ impl<'a> ListThings<'a> {
             limit: Ok(None),
         }
     }
-    /** Sets the `beforeId` query parameter (optional).
-
- Page position.*/
+    /// Sets the `beforeId` query parameter (optional).
+    ///
+    /// Page position.
     pub fn before_id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -35,15 +35,12 @@ impl<'a> ListThings<'a> {
         self.before_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for before_id failed"
-                    .to_string()
-            });
+            .map_err(|_| "`beforeId` must be a string".to_string());
         self
     }
-    /** Sets the `kind` query parameter (optional).
-
- Filter.*/
+    /// Sets the `kind` query parameter (optional).
+    ///
+    /// Filter.
     pub fn kind<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -51,14 +48,12 @@ impl<'a> ListThings<'a> {
         self.kind = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for kind failed".to_string()
-            });
+            .map_err(|_| "`kind` must be a string".to_string());
         self
     }
-    /** Sets the `limit` query parameter (optional).
-
- Page size.*/
+    /// Sets the `limit` query parameter (optional).
+    ///
+    /// Page size.
     pub fn limit<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::num::NonZeroU32>,
@@ -66,10 +61,7 @@ impl<'a> ListThings<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                    .to_string()
-            });
+            .map_err(|_| "`limit` must be a whole number above zero".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<types::ThingList>, Error<()>> {
@@ -78,12 +70,6 @@ impl<'a> ListThings<'a> {
         let kind = kind.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/things", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -95,7 +81,6 @@ impl<'a> ListThings<'a> {
             .query(&progenitor_client::QueryParam::new("beforeId", &before_id))
             .query(&progenitor_client::QueryParam::new("kind", &kind))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListThings",
@@ -110,9 +95,9 @@ impl<'a> ListThings<'a> {
         }
     }
 }
-/**Builder for [`Client::list_events`]
-
-[`Client::list_events`]: super::Client::list_events*/
+/// Builder for [`Client::list_events`]
+///
+/// [`Client::list_events`]: super::Client::list_events
 #[derive(Debug, Clone)]
 pub struct ListEvents<'a> {
     client: &'a super::Client,
@@ -128,9 +113,9 @@ impl<'a> ListEvents<'a> {
             start_time: Err("start_time was not initialized".to_string()),
         }
     }
-    /** Sets the `cursor` query parameter (optional).
-
- Opaque position.*/
+    /// Sets the `cursor` query parameter (optional).
+    ///
+    /// Opaque position.
     pub fn cursor<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -138,25 +123,19 @@ impl<'a> ListEvents<'a> {
         self.cursor = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed"
-                    .to_string()
-            });
+            .map_err(|_| "`cursor` must be a string".to_string());
         self
     }
-    /** Sets the `startTime` query parameter (required).
-
- Window start.*/
+    /// Sets the `startTime` query parameter (required).
+    ///
+    /// Window start.
     pub fn start_time<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.start_time = value
             .try_into()
-            .map_err(|_| {
-                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_time failed"
-                    .to_string()
-            });
+            .map_err(|_| "`startTime` must be a valid `Utc >`".to_string());
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<types::EventList>, Error<()>> {
@@ -164,12 +143,6 @@ impl<'a> ListEvents<'a> {
         let cursor = cursor.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let url = format!("{}/events", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -180,7 +153,6 @@ impl<'a> ListEvents<'a> {
             )
             .query(&progenitor_client::QueryParam::new("cursor", &cursor))
             .query(&progenitor_client::QueryParam::new("startTime", &start_time))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ListEvents",
@@ -196,13 +168,13 @@ impl<'a> ListEvents<'a> {
     }
 }
 impl<'a> ListThings<'a> {
-    /** List things: `GET /things` (operation `ListThings`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List things: `GET /things` (operation `ListThings`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<types::ThingList, crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -253,13 +225,13 @@ impl<'a> ListThings<'a> {
     }
 }
 impl<'a> ListEvents<'a> {
-    /** List events: `GET /events` (operation `ListEvents`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// List events: `GET /events` (operation `ListEvents`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<types::EventList, crate::Error> {
         let client = self.client;
         match self.send_raw().await {

@@ -7,9 +7,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types;
 #[derive(Clone, Debug)]
-/**Client for Pagination
-
-Version: 0.0.1*/
+/// Client for Pagination
+///
+/// Version: 0.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -56,24 +56,24 @@ const _: () = {
     {}
 };
 impl Client {
-    /** List things.
-
- Sends `GET /things` (operation `ListThings`). Returns a [`builder::ListThings`]: set the parameters below with its methods, then call [`send`](builder::ListThings::send) for one page, or [`stream`](builder::ListThings::stream) for every item of every page.
-
- Parameters:
- - [`before_id`](builder::ListThings::before_id) (query `beforeId`, optional): Page position.
- - [`limit`](builder::ListThings::limit) (query `limit`, optional): Page size.
- - [`kind`](builder::ListThings::kind) (query `kind`, optional): Filter.*/
+    /// List things.
+    ///
+    /// Sends `GET /things` (operation `ListThings`). Returns a [`builder::ListThings`]: set the parameters below with its methods, then call [`send`](builder::ListThings::send) for one page, or [`stream`](builder::ListThings::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`before_id`](builder::ListThings::before_id) (query `beforeId`, optional): Page position.
+    /// - [`limit`](builder::ListThings::limit) (query `limit`, optional): Page size.
+    /// - [`kind`](builder::ListThings::kind) (query `kind`, optional): Filter.
     pub fn list_things(&self) -> builder::ListThings<'_> {
         builder::ListThings::new(self)
     }
-    /** List events.
-
- Sends `GET /events` (operation `ListEvents`). Returns a [`builder::ListEvents`]: set the parameters below with its methods, then call [`send`](builder::ListEvents::send) for one page, or [`stream`](builder::ListEvents::stream) for every item of every page.
-
- Parameters:
- - [`start_time`](builder::ListEvents::start_time) (query `startTime`, required): Window start.
- - [`cursor`](builder::ListEvents::cursor) (query `cursor`, optional): Opaque position.*/
+    /// List events.
+    ///
+    /// Sends `GET /events` (operation `ListEvents`). Returns a [`builder::ListEvents`]: set the parameters below with its methods, then call [`send`](builder::ListEvents::send) for one page, or [`stream`](builder::ListEvents::stream) for every item of every page.
+    ///
+    /// Parameters:
+    /// - [`start_time`](builder::ListEvents::start_time) (query `startTime`, required): Window start.
+    /// - [`cursor`](builder::ListEvents::cursor) (query `cursor`, optional): Opaque position.
     pub fn list_events(&self) -> builder::ListEvents<'_> {
         builder::ListEvents::new(self)
     }

@@ -5,9 +5,9 @@ use super::{
     encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
     RequestBuilderExt, ResponseValue,
 };
-/**Builder for [`Client::create_key`]
-
-[`Client::create_key`]: super::Client::create_key*/
+/// Builder for [`Client::create_key`]
+///
+/// [`Client::create_key`]: super::Client::create_key
 #[derive(Debug, Clone)]
 pub struct CreateKey<'a> {
     client: &'a super::Client,
@@ -21,9 +21,9 @@ impl<'a> CreateKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the request body: a [`types::KeyCreate`] or its builder, [`types::builder::KeyCreate`] (from `types::KeyCreate::builder()`); a builder missing a required field fails in `send()`.
-
- Create body.*/
+    /// Sets the request body: a [`types::KeyCreate`] or its builder, [`types::builder::KeyCreate`] (from `types::KeyCreate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// Create body.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::KeyCreate>,
@@ -49,12 +49,6 @@ impl<'a> CreateKey<'a> {
             .and_then(|v| types::KeyCreate::try_from(v).map_err(|e| e.to_string()))
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/keys", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -64,7 +58,6 @@ impl<'a> CreateKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "CreateKey",
@@ -79,9 +72,9 @@ impl<'a> CreateKey<'a> {
         }
     }
 }
-/**Builder for [`Client::update_key`]
-
-[`Client::update_key`]: super::Client::update_key*/
+/// Builder for [`Client::update_key`]
+///
+/// [`Client::update_key`]: super::Client::update_key
 #[derive(Debug, Clone)]
 pub struct UpdateKey<'a> {
     client: &'a super::Client,
@@ -97,23 +90,19 @@ impl<'a> UpdateKey<'a> {
             body: Ok(::std::default::Default::default()),
         }
     }
-    /** Sets the `id` path parameter (required).
-
- ID.*/
+    /// Sets the `id` path parameter (required).
+    ///
+    /// ID.
     pub fn id<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        self.id = value
-            .try_into()
-            .map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+        self.id = value.try_into().map_err(|_| "`id` must be a string".to_string());
         self
     }
-    /** Sets the request body: a [`types::KeyUpdate`] or its builder, [`types::builder::KeyUpdate`] (from `types::KeyUpdate::builder()`); a builder missing a required field fails in `send()`.
-
- PATCH body.*/
+    /// Sets the request body: a [`types::KeyUpdate`] or its builder, [`types::builder::KeyUpdate`] (from `types::KeyUpdate::builder()`); a builder missing a required field fails in `send()`.
+    ///
+    /// PATCH body.
     pub fn body<V>(mut self, value: V) -> Self
     where
         V: std::convert::TryInto<types::KeyUpdate>,
@@ -144,12 +133,6 @@ impl<'a> UpdateKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -159,7 +142,6 @@ impl<'a> UpdateKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "UpdateKey",
@@ -175,13 +157,13 @@ impl<'a> UpdateKey<'a> {
     }
 }
 impl<'a> CreateKey<'a> {
-    /** Create a key: `POST /keys` (operation `CreateKey`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Create a key: `POST /keys` (operation `CreateKey`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<types::Key, crate::Error> {
         let client = self.client;
         match self.send_raw().await {
@@ -201,13 +183,13 @@ impl<'a> CreateKey<'a> {
     }
 }
 impl<'a> UpdateKey<'a> {
-    /** Update a key: `PATCH /keys/{id}` (operation `UpdateKey`).
-
-
-
- # Errors
-
- A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.*/
+    /// Update a key: `PATCH /keys/{id}` (operation `UpdateKey`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
     pub async fn send(self) -> ::std::result::Result<types::Key, crate::Error> {
         let client = self.client;
         match self.send_raw().await {

@@ -7,9 +7,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types;
 #[derive(Clone, Debug)]
-/**Client for PATCH bodies and secrets
-
-Version: 0.0.1*/
+/// Client for PATCH bodies and secrets
+///
+/// Version: 0.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -56,22 +56,22 @@ const _: () = {
     {}
 };
 impl Client {
-    /** Create a key.
-
- Sends `POST /keys` (operation `CreateKey`). Returns a [`builder::CreateKey`]: set the parameters below with its methods, then call [`send`](builder::CreateKey::send).
-
- Parameters:
- - [`body`](builder::CreateKey::body) or [`body_map`](builder::CreateKey::body_map) (the JSON request body): Create body.*/
+    /// Create a key.
+    ///
+    /// Sends `POST /keys` (operation `CreateKey`). Returns a [`builder::CreateKey`]: set the parameters below with its methods, then call [`send`](builder::CreateKey::send).
+    ///
+    /// Parameters:
+    /// - [`body`](builder::CreateKey::body) or [`body_map`](builder::CreateKey::body_map) (the JSON request body): Create body.
     pub fn create_key(&self) -> builder::CreateKey<'_> {
         builder::CreateKey::new(self)
     }
-    /** Update a key.
-
- Sends `PATCH /keys/{id}` (operation `UpdateKey`). Returns a [`builder::UpdateKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateKey::send).
-
- Parameters:
- - [`id`](builder::UpdateKey::id) (path `id`, required): ID.
- - [`body`](builder::UpdateKey::body) or [`body_map`](builder::UpdateKey::body_map) (the JSON request body): PATCH body.*/
+    /// Update a key.
+    ///
+    /// Sends `PATCH /keys/{id}` (operation `UpdateKey`). Returns a [`builder::UpdateKey`]: set the parameters below with its methods, then call [`send`](builder::UpdateKey::send).
+    ///
+    /// Parameters:
+    /// - [`id`](builder::UpdateKey::id) (path `id`, required): ID.
+    /// - [`body`](builder::UpdateKey::body) or [`body_map`](builder::UpdateKey::body_map) (the JSON request body): PATCH body.
     pub fn update_key(&self) -> builder::UpdateKey<'_> {
         builder::UpdateKey::new(self)
     }

@@ -1,0 +1,135 @@
+//! Two edits to progenitor's operation builders that users see:
+//!
+//! * setter errors read as English and name the parameter as the spec does
+//!   (``conversion to `:: std :: string :: String` for before_id failed`` becomes
+//!   ``` `beforeId` must be a string```);
+//! * no `api-version` header: progenitor adds one from `info.version` to every request,
+//!   which this API does not define (the runtime used to remove it again per request).
+
+use heck::ToSnakeCase;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItem, ItemImpl, LitStr, Stmt};
+
+use crate::model::Op;
+
+/// Rewrites the setter messages of `imp`, the builder of `op`.
+pub fn english_setter_errors(imp: &mut ItemImpl, op: &Op) {
+    struct Messages<'o> {
+        op: &'o Op<'o>,
+    }
+    impl VisitMut for Messages<'_> {
+        fn visit_lit_str_mut(&mut self, lit: &mut LitStr) {
+            if let Some(text) = english(&lit.value(), self.op) {
+                *lit = LitStr::new(&text, lit.span());
+            }
+        }
+    }
+    for item in &mut imp.items {
+        if let ImplItem::Fn(f) = item {
+            Messages { op }.visit_block_mut(&mut f.block);
+        }
+    }
+}
+
+/// ``conversion to `T` for setter failed[: {}]`` → what the caller must pass.
+fn english(text: &str, op: &Op) -> Option<String> {
+    let rest = text.strip_prefix("conversion to `")?;
+    let (ty, rest) = rest.split_once("` for ")?;
+    let (setter, tail) = rest.split_once(" failed")?;
+    let last = ty.rsplit("::").next().unwrap_or(ty).trim();
+    if setter == "body" {
+        return Some(format!("the request body is not a valid `{last}`{tail}"));
+    }
+    let name = op
+        .params
+        .iter()
+        .find(|p| p.name.to_snake_case() == setter)
+        .map_or(setter, |p| p.name);
+    let what = match last {
+        "String" => "a string".to_owned(),
+        "NonZeroU32" | "NonZeroU64" => "a whole number above zero".to_owned(),
+        "u8" | "u16" | "u32" | "u64" => "a whole number, zero or above".to_owned(),
+        "i8" | "i16" | "i32" | "i64" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "bool" => "`true` or `false`".to_owned(),
+        _ if last.starts_with("DateTime") => "a date-time".to_owned(),
+        other => format!("a valid `{other}`"),
+    };
+    // The error names the operation already (`Error::InvalidRequest`).
+    Some(format!("`{name}` must be {what}{tail}"))
+}
+
+/// Removes the `api-version` header progenitor builds in every `send`.
+pub fn drop_api_version_header(imp: &mut ItemImpl) {
+    for item in &mut imp.items {
+        let ImplItem::Fn(f) = item else { continue };
+        let before = f.block.stmts.len();
+        f.block.stmts.retain(|stmt| !appends_api_version(stmt));
+        if f.block.stmts.len() == before {
+            continue;
+        }
+        // With nothing appended, the header map itself goes, and the `.headers(..)` call.
+        let appends = f.block.stmts.iter().any(|s| {
+            quote::quote!(#s)
+                .to_string()
+                .starts_with("header_map . append")
+        });
+        if !appends {
+            f.block.stmts.retain(|stmt| !declares_header_map(stmt));
+            RemoveHeadersCall.visit_block_mut(&mut f.block);
+        }
+    }
+}
+
+fn appends_api_version(stmt: &Stmt) -> bool {
+    let text = quote::quote!(#stmt).to_string();
+    text.starts_with("header_map . append") && text.contains("\"api-version\"")
+}
+
+fn declares_header_map(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Local(local) if quote::quote!(#local).to_string().starts_with("let mut header_map"))
+}
+
+/// `x.headers(header_map)` → `x`.
+struct RemoveHeadersCall;
+
+impl VisitMut for RemoveHeadersCall {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let Expr::MethodCall(call) = expr {
+            let passes_map = call.args.len() == 1
+                && matches!(&call.args[0], Expr::Path(p) if p.path.is_ident("header_map"));
+            if call.method == "headers" && passes_map {
+                *expr = (*call.receiver).clone();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn messages_name_the_spec_parameter() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let spec = crate::load::load_spec(&root.join(crate::SPEC_PATH)).unwrap();
+        let api = crate::model::Api::build(&spec).unwrap();
+        let op = api.operation("ListAIGatewayAccessKeys").unwrap();
+        assert_eq!(
+            super::english(
+                "conversion to `:: std :: string :: String` for before_id failed",
+                op
+            )
+            .unwrap(),
+            "`beforeId` must be a string"
+        );
+        assert_eq!(
+            super::english(
+                "conversion to `AiGatewayAccessKeyCreate` for body failed: {}",
+                op
+            )
+            .unwrap(),
+            "the request body is not a valid `AiGatewayAccessKeyCreate`: {}"
+        );
+        assert_eq!(super::english("anything else", op), None);
+    }
+}
