@@ -33,7 +33,13 @@ pub const SPEC_PATH: &str = "spec/ngrok-ai.yaml";
 
 /// Loads, validates and generates everything from the spec under `root`, in memory.
 pub fn generate_all(root: &Path) -> Result<Output> {
-    let spec = load::load_spec(&root.join(SPEC_PATH))?;
+    generate_all_from(&root.join(SPEC_PATH))
+}
+
+/// [`generate_all`] from the spec at `spec_path` (`cargo xtask regen --spec PATH`); the
+/// output's paths are relative to the repository root all the same.
+pub fn generate_all_from(spec_path: &Path) -> Result<Output> {
+    let spec = load::load_spec(spec_path)?;
     validate::validate(&spec)?;
     let api = model::Api::build(&spec)?;
     let (client, syntax) = generate::generate_with_syntax(&spec, &api)?;

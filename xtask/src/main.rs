@@ -23,6 +23,7 @@ use ngrok_ai_codegen::write::{self, Difference};
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
+    version,
     about = "The ngrok-ai-rs toolchain: spec/ngrok-ai.yaml → generated/",
     arg_required_else_help = true
 )]
@@ -34,9 +35,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate generated/ from spec/ngrok-ai.yaml (writes only changed files)
-    Regen,
+    Regen(SpecArgs),
     /// Fail with a diff if generated/ differs from what regen would write
-    Check,
+    Check(SpecArgs),
     /// Compare two descriptions of the API and classify every change
     ///
     /// OLD and NEW are files or `git:REV` (the spec at a revision); by default `git:HEAD`
@@ -59,6 +60,22 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+}
+
+#[derive(clap::Args)]
+struct SpecArgs {
+    /// The description to generate from, relative to the current directory [default:
+    /// spec/ngrok-ai.yaml of the repository]
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+}
+
+impl SpecArgs {
+    fn path(&self, root: &Path) -> PathBuf {
+        self.spec
+            .clone()
+            .unwrap_or_else(|| root.join(ngrok_ai_codegen::SPEC_PATH))
+    }
 }
 
 #[derive(clap::Args)]
@@ -116,20 +133,45 @@ struct ReleaseArgs {
     at_least: Option<FailOn>,
 }
 
-fn repository_root() -> PathBuf {
-    // xtask lives one level below the root.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+/// The repository the command is run in: the current directory or the nearest of its
+/// ancestors that holds `spec/ngrok-ai.yaml` and a workspace `Cargo.toml`. Found at run
+/// time, never compiled in: with a shared `CARGO_TARGET_DIR`, an xtask built in another
+/// checkout still works on this one.
+fn repository_root() -> Result<PathBuf, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    find_root(&cwd).ok_or_else(|| {
+        format!(
+            "{} is not inside an ngrok-ai-rs checkout (no ancestor holds {} and a workspace Cargo.toml)",
+            cwd.display(),
+            ngrok_ai_codegen::SPEC_PATH
+        )
+    })
+}
+
+fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| {
+            dir.join(ngrok_ai_codegen::SPEC_PATH).is_file()
+                && std::fs::read_to_string(dir.join("Cargo.toml"))
+                    .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+        })
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = repository_root();
+    let root = match repository_root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
-        Command::Regen => regen(&root),
-        Command::Check => check(&root),
+        Command::Regen(args) => regen(&root, &args.path(&root)),
+        Command::Check(args) => check(&root, &args.path(&root)),
         Command::Diff(args) => diff(&root, &args),
         Command::Release(args) => release::run(
             &root,
@@ -181,8 +223,8 @@ fn record(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     })
 }
 
-fn regen(root: &Path) -> Result<ExitCode, String> {
-    let output = ngrok_ai_codegen::generate_all(root).map_err(|e| e.to_string())?;
+fn regen(root: &Path, spec: &Path) -> Result<ExitCode, String> {
+    let output = ngrok_ai_codegen::generate_all_from(spec).map_err(|e| e.to_string())?;
     let report = write::write(root, &output).map_err(|e| e.to_string())?;
     for path in &report.written {
         println!("wrote   {}", path.display());
@@ -203,8 +245,8 @@ fn regen(root: &Path) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(root: &Path) -> Result<ExitCode, String> {
-    let output = ngrok_ai_codegen::generate_all(root).map_err(|e| e.to_string())?;
+fn check(root: &Path, spec: &Path) -> Result<ExitCode, String> {
+    let output = ngrok_ai_codegen::generate_all_from(spec).map_err(|e| e.to_string())?;
     let diffs = write::differences(root, &output).map_err(|e| e.to_string())?;
     if diffs.is_empty() {
         println!("generated/ is up to date ({} files)", output.files.len());
@@ -276,11 +318,71 @@ mod tests {
     }
 
     #[test]
+    fn help_and_version() {
+        for (args, kind) in [
+            (&["--help"][..], clap::error::ErrorKind::DisplayHelp),
+            (&["--version"], clap::error::ErrorKind::DisplayVersion),
+            (&["regen", "--help"], clap::error::ErrorKind::DisplayHelp),
+        ] {
+            let Err(e) = parse(args) else {
+                panic!("{args:?} parsed");
+            };
+            assert_eq!(e.kind(), kind, "{args:?}");
+        }
+        let help = parse(&["check", "--help"]).err().unwrap().to_string();
+        assert!(help.contains("--spec <PATH>"), "{help}");
+    }
+
+    #[test]
     fn unknown_arguments_are_errors() {
         assert!(parse(&["regen", "--force"]).is_err());
         assert!(parse(&["check", "extra"]).is_err());
         assert!(parse(&["nonsense"]).is_err());
         assert!(parse(&["diff", "--format", "xml"]).is_err());
+    }
+
+    #[test]
+    fn regen_and_check_take_a_spec() {
+        for name in ["regen", "check"] {
+            let cli = parse(&[name, "--spec", "other.yaml"]).unwrap();
+            let (Command::Regen(args) | Command::Check(args)) = cli.command else {
+                panic!("not {name}");
+            };
+            assert_eq!(args.spec.as_deref(), Some(Path::new("other.yaml")));
+            assert_eq!(args.path(Path::new("/r")), Path::new("other.yaml"));
+            let cli = parse(&[name]).unwrap();
+            let (Command::Regen(args) | Command::Check(args)) = cli.command else {
+                panic!("not {name}");
+            };
+            assert_eq!(
+                args.path(Path::new("/r")),
+                Path::new("/r/spec/ngrok-ai.yaml")
+            );
+            assert!(parse(&[name, "--spec"]).is_err());
+        }
+    }
+
+    #[test]
+    fn the_root_is_found_from_the_current_directory() {
+        let scratch = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let nested = scratch.join("generated/ngrok-ai/src");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::create_dir_all(scratch.join("spec")).unwrap();
+        assert_eq!(
+            find_root(&nested),
+            None,
+            "no spec, no workspace: not a root"
+        );
+        std::fs::write(scratch.join("spec/ngrok-ai.yaml"), "openapi: 3.0.3\n").unwrap();
+        std::fs::write(scratch.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(find_root(&nested), None, "a package is not the workspace");
+        std::fs::write(scratch.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        assert_eq!(find_root(&nested).as_deref(), Some(scratch.as_path()));
+        assert_eq!(find_root(&scratch).as_deref(), Some(scratch.as_path()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        // This checkout, from xtask/ (where `cargo test` runs it).
+        let here = find_root(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(here.join("xtask").is_dir());
     }
 
     #[test]

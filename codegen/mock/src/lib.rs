@@ -85,11 +85,35 @@
 //!
 //! ```text
 //! ngrok-ai-mock --port 8080 --api-key KEY [--seed FILE] [--host 127.0.0.1]
+//!               [--journal-capacity N] [--header-read-timeout 30s]
+//!               [--body-read-timeout 30s] [--max-body-bytes BYTES]
 //! ```
 //!
 //! It logs `ngrok-ai-mock listening on <base URL>` and then one line per request to
 //! stderr (method, path and query, status, operation, latency — never headers or
-//! bodies), and stops cleanly on SIGINT or SIGTERM.
+//! bodies), and stops cleanly on SIGINT or SIGTERM. Unknown arguments are errors (exit
+//! status 2); `--help` and `--version` print and exit.
+//!
+//! Its journal is reached over HTTP, with the API key: `GET /_mock/journal` answers
+//! `{"capacity": N, "dropped": N, "entries": [{"operation", "method", "path", "query",
+//! "status", "faulted", "responseProblem"}, …]}` (oldest first) and
+//! `DELETE /_mock/journal` empties it (204). Neither request is journaled.
+//!
+//! # Limits
+//!
+//! | limit | default | change it with | when passed |
+//! |---|---|---|---|
+//! | journal | 10,000 entries, a ring buffer | [`MockServerBuilder::journal_capacity`], `--journal-capacity` | the oldest entry is dropped ([`MockServer::journal_dropped`] counts them) |
+//! | request body | 1 MiB ([`server::MAX_BODY_BYTES`]) | [`MockServerBuilder::max_body_bytes`], `--max-body-bytes` | 413; before reading when `Content-Length` announces it |
+//! | time to send a request head | 30 s | [`MockServerBuilder::header_read_timeout`], `--header-read-timeout` | the connection is closed (also an idle keep-alive connection) |
+//! | time to send a request body | 30 s | [`MockServerBuilder::body_read_timeout`], `--body-read-timeout` | 408 |
+//! | request head | 100 headers, about 400 KiB; a URI of 65,534 bytes | fixed (hyper's) | 431; 414 |
+//!
+//! Every error status has the spec's JSON `Error` body (`statusCode`, `msg`,
+//! `details`), those the HTTP layer answers by itself (400 for a request that is not
+//! HTTP, 414, 431) included. Requests without a valid API key are journaled with their
+//! path and query cut to 256 bytes ([`journal::UNAUTHENTICATED_TEXT_LIMIT`]);
+//! [`MockServer::clear_journal`] empties the journal from code.
 //!
 //! # Seeding
 //!
@@ -165,7 +189,7 @@
 //!   the parameter (never another grouping).
 //! * Query parameters the operation does not declare are ignored; declared ones are
 //!   checked (type, bounds, format, enum, at most once). Request bodies must be JSON
-//!   (a `Content-Type` other than JSON → 415; over 1 MiB → 413).
+//!   (a `Content-Type` other than JSON → 415; over 1 MiB → 413, see "Limits").
 //! * Authentication comes first, also for unknown paths (401, then 404/405).
 //! * IDs are `<prefix><10 base62 digits of a counter><16 random base62>`; the counter
 //!   starts at the server's start time in microseconds, so IDs sort by creation.
@@ -195,6 +219,7 @@ mod spec;
 pub mod state;
 pub mod store;
 pub mod usage;
+pub mod wire;
 
 pub use fault::{Fault, FaultKind};
 pub use journal::JournalEntry;

@@ -1,5 +1,18 @@
 //! The HTTP side: listener, routing from the generated table, the checks every request
 //! goes through, the journal and fault injection.
+//!
+//! Limits (each set on [`MockServer::builder`]; the binary has a flag for each):
+//!
+//! * request body: [`MAX_BODY_BYTES`] (1 MiB); a larger `Content-Length` is answered 413
+//!   before anything is read, a larger chunked body 413 once the limit is passed;
+//! * request head: [`DEFAULT_HEADER_READ_TIMEOUT`] (30 s) to send it, after which the
+//!   connection is closed (an idle keep-alive connection too); at most 100 headers and
+//!   about 400 KiB (431), a URI of at most 65,534 bytes (414);
+//! * request body read: [`DEFAULT_BODY_READ_TIMEOUT`] (30 s), then 408;
+//! * journal: [`crate::journal::DEFAULT_JOURNAL_CAPACITY`] entries (a ring buffer).
+//!
+//! Every error status, those of the HTTP layer (400, 414, 431) included, has the spec's
+//! JSON `Error` body.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -13,7 +26,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use ngrok_ai::types;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -21,14 +34,28 @@ use tokio::sync::{oneshot, watch};
 
 use crate::failure::Failure;
 use crate::fault::{self, Fault, FaultKind};
-use crate::journal::JournalEntry;
+use crate::journal::{Journal, JournalEntry, DEFAULT_JOURNAL_CAPACITY, UNAUTHENTICATED_TEXT_LIMIT};
 use crate::route::{routes, Method, Route};
 use crate::schema::{self, FieldError};
 use crate::seed::{Seed, SeedError};
 use crate::state::{Actor, CheckoutRecord, Input, State};
+use crate::wire::JsonErrors;
 
-/// Largest request body accepted (413 above).
+/// Largest request body accepted by default (413 above); see
+/// [`MockServerBuilder::max_body_bytes`].
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// How long a client has by default to send a request head (request line and headers)
+/// before the connection is closed; see [`MockServerBuilder::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client has by default to send a request body before the answer is 408;
+/// see [`MockServerBuilder::body_read_timeout`].
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The path of the journal control endpoint: `GET` lists the journal as JSON, `DELETE`
+/// empties it (both with the API key; neither is journaled).
+pub const JOURNAL_CONTROL_PATH: &str = "/_mock/journal";
 
 /// Why the server could not start.
 #[derive(Debug)]
@@ -53,9 +80,11 @@ impl std::error::Error for StartError {}
 /// What the request handlers share.
 struct Shared {
     state: Mutex<State>,
-    journal: Mutex<Vec<JournalEntry>>,
+    journal: Mutex<Journal>,
     faults: Mutex<Vec<Fault>>,
     log_requests: bool,
+    max_body_bytes: usize,
+    body_read_timeout: Duration,
 }
 
 /// Locks a mutex; a panic elsewhere while holding it does not make this one panic.
@@ -69,6 +98,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[derive(Clone, Debug, Default)]
 struct Meta {
     operation: Option<&'static str>,
+    /// The request presented a valid API key (otherwise its path and query are cut).
+    authenticated: bool,
+    /// A request to the control endpoint (not journaled).
+    control: bool,
     drop_connection: bool,
     faulted: bool,
     response_problem: Option<String>,
@@ -82,6 +115,10 @@ pub struct MockServerBuilder {
     api_key: Option<String>,
     seed: Option<Seed>,
     log_requests: bool,
+    journal_capacity: usize,
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    max_body_bytes: usize,
 }
 
 impl MockServerBuilder {
@@ -116,6 +153,35 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many requests the journal keeps, oldest dropped first (default
+    /// [`DEFAULT_JOURNAL_CAPACITY`]; 0 keeps none).
+    pub fn journal_capacity(mut self, entries: usize) -> Self {
+        self.journal_capacity = entries;
+        self
+    }
+
+    /// How long a client may take to send a request head before the connection is
+    /// closed, also the longest a keep-alive connection stays idle (default
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`]; at least 1 ms).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long a client may take to send a request body before the answer is 408
+    /// (default [`DEFAULT_BODY_READ_TIMEOUT`]).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// The largest request body accepted, in bytes (default [`MAX_BODY_BYTES`]); larger
+    /// ones are answered 413, before reading when `Content-Length` announces them.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
     /// Binds the listener and starts serving on the current Tokio runtime.
     pub async fn start(self) -> Result<MockServer, StartError> {
         let listener = TcpListener::bind((self.host.as_str(), self.port))
@@ -137,15 +203,18 @@ impl MockServerBuilder {
         }
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
-            journal: Mutex::new(Vec::new()),
+            journal: Mutex::new(Journal::new(self.journal_capacity)),
             faults: Mutex::new(Vec::new()),
             log_requests: self.log_requests,
+            max_body_bytes: self.max_body_bytes,
+            body_read_timeout: self.body_read_timeout,
         });
         let (stop_tx, stop_rx) = oneshot::channel();
         let task = tokio::spawn(serve(
             listener,
             router(shared.clone()),
             shared.clone(),
+            self.header_read_timeout,
             stop_rx,
         ));
         Ok(MockServer {
@@ -194,7 +263,8 @@ impl MockServer {
         }
     }
 
-    /// Options: host, port, API key, seed, request log.
+    /// Options: host, port, API key, seed, request log, journal capacity, timeouts and
+    /// the body limit.
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder {
             host: "127.0.0.1".into(),
@@ -202,6 +272,10 @@ impl MockServer {
             api_key: None,
             seed: None,
             log_requests: false,
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 
@@ -290,12 +364,19 @@ impl MockServer {
         lock(&self.shared.state).new_usage_event_id()
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: the newest
+    /// [`MockServerBuilder::journal_capacity`] of them (see [`crate::journal`]).
     pub fn journal(&self) -> Vec<JournalEntry> {
-        lock(&self.shared.journal).clone()
+        lock(&self.shared.journal).entries().cloned().collect()
     }
 
-    /// Forgets the journal.
+    /// How many requests were left out of [`MockServer::journal`] because it was full
+    /// (since it was last cleared).
+    pub fn journal_dropped(&self) -> u64 {
+        lock(&self.shared.journal).dropped()
+    }
+
+    /// Forgets the journal (the binary: `DELETE /_mock/journal`).
     pub fn clear_journal(&self) {
         lock(&self.shared.journal).clear();
     }
@@ -304,7 +385,7 @@ impl MockServer {
     /// schema (always empty unless the mock has a bug).
     pub fn response_violations(&self) -> Vec<JournalEntry> {
         lock(&self.shared.journal)
-            .iter()
+            .entries()
             .filter(|e| e.response_problem.is_some())
             .cloned()
             .collect()
@@ -349,6 +430,7 @@ async fn serve(
     listener: TcpListener,
     router: Router,
     shared: Arc<Shared>,
+    header_read_timeout: Duration,
     mut stop: oneshot::Receiver<()>,
 ) {
     let (closing_tx, closing_rx) = watch::channel(false);
@@ -375,7 +457,9 @@ async fn serve(
                     handle(shared.clone(), router.clone(), req)
                 });
             let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_read_timeout)
+                .serve_connection(TokioIo::new(JsonErrors::new(stream)), service);
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
@@ -427,6 +511,15 @@ async fn handle(
         .cloned()
         .unwrap_or_default();
     let status = (!meta.drop_connection).then(|| response.status().as_u16());
+    if meta.control {
+        return Ok(response);
+    }
+    let (path, query) = if meta.authenticated {
+        (path, query)
+    } else {
+        let cut = |text: &str| crate::journal::truncate(text, UNAUTHENTICATED_TEXT_LIMIT);
+        (cut(&path), query.as_deref().map(cut))
+    };
     if shared.log_requests {
         let shown_query = query
             .as_deref()
@@ -503,6 +596,12 @@ fn router(shared: Arc<Shared>) -> Router {
         });
         router = router.route(path, methods);
     }
+    router = router.route(
+        JOURNAL_CONTROL_PATH,
+        axum::routing::any(|Shared_(shared): Shared_<Arc<Shared>>, req: Request| {
+            journal_control(shared, req)
+        }),
+    );
     router
         .fallback(|Shared_(shared): Shared_<Arc<Shared>>, req: Request| not_found(shared, req))
         .with_state(shared)
@@ -583,7 +682,7 @@ async fn not_found(shared: Arc<Shared>, req: Request) -> Response {
     }
     let failure = Failure::new(404, format!("no such path: {}", req.uri().path()))
         .detail("path", req.uri().path());
-    fail(&failure, head, Meta::default())
+    fail(&failure, head, authenticated())
 }
 
 async fn not_allowed(shared: Arc<Shared>, allow: String, req: Request) -> Response {
@@ -601,7 +700,52 @@ async fn not_allowed(shared: Arc<Shared>, allow: String, req: Request) -> Respon
     )
     .detail("method", req.method().as_str())
     .header("allow", allow);
-    fail(&failure, head, Meta::default())
+    fail(&failure, head, authenticated())
+}
+
+fn authenticated() -> Meta {
+    Meta {
+        authenticated: true,
+        ..Meta::default()
+    }
+}
+
+/// `GET /_mock/journal` (the journal as JSON) and `DELETE /_mock/journal` (empty it),
+/// with the API key.
+async fn journal_control(shared: Arc<Shared>, req: Request) -> Response {
+    let meta = Meta {
+        control: true,
+        ..Meta::default()
+    };
+    let head = req.method() == axum::http::Method::HEAD;
+    if let Err(failure) = authenticate(&shared, req.headers()) {
+        return fail(&failure, head, meta);
+    }
+    match req.method().as_str() {
+        "GET" => {
+            let journal = lock(&shared.journal);
+            let body = serde_json::json!({
+                "capacity": journal.capacity(),
+                "dropped": journal.dropped(),
+                "entries": journal.entries().map(JournalEntry::to_json).collect::<Vec<_>>(),
+            });
+            drop(journal);
+            respond(200, Some(&body), false, &[], meta, None)
+        }
+        "DELETE" => {
+            lock(&shared.journal).clear();
+            respond(204, None, false, &[], meta, None)
+        }
+        other => {
+            let failure = Failure::new(
+                405,
+                format!("{other} is not allowed on {JOURNAL_CONTROL_PATH}; allowed: GET, DELETE"),
+            )
+            .detail("method", other)
+            .header("allow", "GET, DELETE".to_owned());
+            fail(&failure, head, meta)
+        }
+    }
 }
 
 /// The `{id}` segment of `path` for a template ending in `/{id}` or `/{id}/<verb>`.
@@ -651,6 +795,7 @@ async fn operation(shared: Arc<Shared>, route: &'static Route, req: Request) -> 
         Ok(actor) => actor,
         Err(failure) => return fail(&failure, head, meta),
     };
+    meta.authenticated = true;
 
     let injected = fault::take(&mut lock(&shared.faults), route.operation);
     if let Some(fault) = injected {
@@ -680,7 +825,7 @@ async fn operation(shared: Arc<Shared>, route: &'static Route, req: Request) -> 
 
     let mut json_body = None;
     if let Some(schema_name) = route.request_body {
-        match read_body(schema_name, &parts.headers, body).await {
+        match read_body(&shared, schema_name, &parts.headers, body).await {
             Ok(value) => json_body = Some(value),
             Err(failure) => return fail(&failure, head, meta),
         }
@@ -714,8 +859,23 @@ async fn operation(shared: Arc<Shared>, route: &'static Route, req: Request) -> 
     }
 }
 
-/// Reads, parses and validates a JSON request body.
-async fn read_body(schema_name: &str, headers: &HeaderMap, body: Body) -> Result<Value, Failure> {
+/// Reads, parses and validates a JSON request body: 413 before reading when
+/// `Content-Length` is over the limit, 408 when the body takes too long.
+async fn read_body(
+    shared: &Shared,
+    schema_name: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Value, Failure> {
+    let limit = shared.max_body_bytes;
+    let too_large = || {
+        Failure::new(
+            413,
+            format!("the request body is larger than {limit} bytes"),
+        )
+        .detail("in", "body")
+        .detail("limit", limit.to_string())
+    };
     if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
         let text = content_type.to_str().unwrap_or("");
         if !is_json(text) {
@@ -726,14 +886,38 @@ async fn read_body(schema_name: &str, headers: &HeaderMap, body: Body) -> Result
             );
         }
     }
-    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|_| {
-            Failure::new(
-                413,
-                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+    if let Some(length) = headers.get(header::CONTENT_LENGTH) {
+        let announced = length
+            .to_str()
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        if announced.is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+    }
+    let timeout = shared.body_read_timeout;
+    let bytes = match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => bytes,
+        // `Limited`'s error; anything else is a body that could not be read.
+        Ok(Err(e)) if e.to_string().contains("length limit exceeded") => return Err(too_large()),
+        Ok(Err(e)) => {
+            return Err(
+                Failure::new(400, format!("the request body could not be read: {e}"))
+                    .detail("in", "body"),
             )
-        })?;
+        }
+        Err(_) => {
+            return Err(Failure::new(
+                408,
+                format!(
+                    "the request body was not received within {} ms",
+                    timeout.as_millis()
+                ),
+            )
+            .detail("in", "body")
+            .header("connection", "close".to_owned()))
+        }
+    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Failure::invalid_body(&FieldError::new(
             "",

@@ -136,7 +136,19 @@ fn binary_rejects_bad_arguments_and_prints_help() {
     assert!(out.status.success());
     let mut help = String::new();
     out.stdout.as_slice().read_to_string(&mut help).unwrap();
-    assert!(help.contains("--seed FILE"));
+    assert!(help.contains("--seed <FILE>") && help.contains("--journal-capacity <N>"));
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+        .args(["--api-key", "k", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "unknown arguments are errors");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bogus"));
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
     let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
         .args([
             "--port",

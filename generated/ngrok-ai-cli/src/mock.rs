@@ -61,6 +61,7 @@ pub fn run(matches: &ArgMatches) -> Result<(), Failure> {
         port: matches.get_one::<u16>("port").copied().unwrap_or(8080),
         api_key: api_key.clone(),
         seed: matches.get_one::<String>("seed").map(Into::into),
+        ..ngrok_ai_mock::cli::Options::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
