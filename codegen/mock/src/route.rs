@@ -253,6 +253,26 @@ pub fn resource_of(op: Operation) -> Option<(&'static Resource, Action)> {
 
 pub use crate::spec::Operation;
 
+/// Decodes `body` into the client's type for the component schema `schema` (a success
+/// response or `Error`) and encodes it again: `None` when `schema` is not one of those,
+/// else the re-encoded JSON or the decode error. Tests use it to check that what the
+/// mock (or a hand-written stub) answers is what the generated client can read, for
+/// every response type the spec has, without naming the types one by one.
+pub fn decode_with_client_type(
+    schema: &str,
+    body: &[u8],
+) -> Option<Result<serde_json::Value, String>> {
+    crate::spec::decode_with_client_type(schema, body)
+}
+
+/// Decodes and re-encodes through `T`.
+pub(crate) fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
+    body: &[u8],
+) -> Result<serde_json::Value, String> {
+    let value: T = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    serde_json::to_value(&value).map_err(|e| e.to_string())
+}
+
 /// Every operation of the spec, in spec order.
 pub fn routes() -> &'static [Route] {
     crate::spec::ROUTES

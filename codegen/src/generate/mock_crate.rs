@@ -344,6 +344,7 @@ fn spec_rs(api: &Api) -> std::result::Result<String, String> {
     }
     src.push_str("];\n");
     resources(&mut src, api);
+    decoders(&mut src, api);
     src.push_str("/// `x-ngrok-id-prefix` of each resource schema: (schema, prefix).\n");
     src.push_str("pub(crate) static ID_PREFIXES: &[(&str, &str)] = &[\n");
     for (schema, prefix) in id_prefixes(api) {
@@ -385,6 +386,31 @@ fn operation_enum(src: &mut String, api: &Api) {
 
 fn doc_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `decode_with_client_type`: the client's type of every success response schema and of
+/// `Error`, by schema name (Rust cannot look a type up by name at run time).
+fn decoders(src: &mut String, api: &Api) {
+    let mut names: Vec<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.response.as_ref().and_then(|r| r.schema_name))
+        .collect();
+    if api.schema("Error").is_some() {
+        names.push("Error");
+    }
+    names.sort_unstable();
+    names.dedup();
+    src.push_str("/// See [`crate::route::decode_with_client_type`].\npub(crate) fn decode_with_client_type(schema: &str, body: &[u8]) -> Option<Result<serde_json::Value, String>> {\nmatch schema {\n");
+    for name in names {
+        let _ = writeln!(
+            src,
+            "{} => Some(crate::route::round_trip::<ngrok_ai::types::{}>(body)),",
+            lit(name),
+            crate::normalise::type_name(name)
+        );
+    }
+    src.push_str("_ => None,\n}\n}\n");
 }
 
 /// `RESOURCES`: what the model recognised from the spec's conventions.

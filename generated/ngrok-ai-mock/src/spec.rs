@@ -2078,6 +2078,88 @@ pub(crate) static RESOURCES: &[Resource] = &[
         ],
     },
 ];
+/// See [`crate::route::decode_with_client_type`].
+pub(crate) fn decode_with_client_type(
+    schema: &str,
+    body: &[u8],
+) -> Option<Result<serde_json::Value, String>> {
+    match schema {
+        "AIGatewayAPIKey" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::AiGatewayApiKey>(body))
+        }
+        "AIGatewayAPIKeyList" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::AiGatewayApiKeyList>(body))
+        }
+        "AIGatewayAccessKey" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::AiGatewayAccessKey>(body))
+        }
+        "AIGatewayAccessKeyConfiguration" => {
+            Some(
+                crate::route::round_trip::<
+                    ngrok_ai::types::AiGatewayAccessKeyConfiguration,
+                >(body),
+            )
+        }
+        "AIGatewayAccessKeyConfigurationList" => {
+            Some(
+                crate::route::round_trip::<
+                    ngrok_ai::types::AiGatewayAccessKeyConfigurationList,
+                >(body),
+            )
+        }
+        "AIGatewayAccessKeyList" => {
+            Some(
+                crate::route::round_trip::<ngrok_ai::types::AiGatewayAccessKeyList>(body),
+            )
+        }
+        "AIGatewayConfig" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::AiGatewayConfig>(body))
+        }
+        "AIGatewayProvider" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::AiGatewayProvider>(body))
+        }
+        "AIGatewayProviderAPIKeyDetail" => {
+            Some(
+                crate::route::round_trip::<
+                    ngrok_ai::types::AiGatewayProviderApiKeyDetail,
+                >(body),
+            )
+        }
+        "AIGatewayProviderAPIKeyList" => {
+            Some(
+                crate::route::round_trip::<
+                    ngrok_ai::types::AiGatewayProviderApiKeyList,
+                >(body),
+            )
+        }
+        "AIGatewayProviderList" => {
+            Some(
+                crate::route::round_trip::<ngrok_ai::types::AiGatewayProviderList>(body),
+            )
+        }
+        "AIGatewayUsageList" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::AiGatewayUsageList>(body))
+        }
+        "AIGatewayUsageOverview" => {
+            Some(
+                crate::route::round_trip::<ngrok_ai::types::AiGatewayUsageOverview>(body),
+            )
+        }
+        "CheckoutSession" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::CheckoutSession>(body))
+        }
+        "CreditBalance" => {
+            Some(crate::route::round_trip::<ngrok_ai::types::CreditBalance>(body))
+        }
+        "CreditTransactionList" => {
+            Some(
+                crate::route::round_trip::<ngrok_ai::types::CreditTransactionList>(body),
+            )
+        }
+        "Error" => Some(crate::route::round_trip::<ngrok_ai::types::Error>(body)),
+        _ => None,
+    }
+}
 /// `x-ngrok-id-prefix` of each resource schema: (schema, prefix).
 pub(crate) static ID_PREFIXES: &[(&str, &str)] = &[
     ("AIGatewayAccessKeyConfiguration", "aigac_"),
