@@ -27,11 +27,13 @@ async fn walkthrough(client: &Client, cleanup: &mut Cleanup) -> Result {
                 .provider_id(provider_id.clone())
                 .name("Internal vLLM cluster".to_string())
                 .base_url("https://vllm.internal.example.com/v1".to_string())
-                .supported_api_surfaces(vec![types::SupportedApiSurface {
-                    format: "openai".to_string(),
-                    surface: Some("chat-completions".to_string()),
-                    supported_params: None,
-                }])
+                .supported_api_surfaces(vec![types::SupportedApiSurface::try_from(
+                    types::SupportedApiSurface::builder()
+                        .format("openai".to_string())
+                        .surface(Some("chat-completions".to_string()))
+                        .supported_params(None),
+                )
+                .expect("a valid SupportedApiSurface")])
                 .models(models(&["llama-3.1-70b-instruct", "qwen2.5-coder-32b"])),
         )
         .send()
@@ -115,8 +117,11 @@ async fn walkthrough(client: &Client, cleanup: &mut Cleanup) -> Result {
 
 fn models(ids: &[&str]) -> Vec<types::AiGatewayProviderModelCreate> {
     ids.iter()
-        .map(|id| types::AiGatewayProviderModelCreate {
-            model_id: id.to_string(),
+        .map(|id| {
+            types::AiGatewayProviderModelCreate::try_from(
+                types::AiGatewayProviderModelCreate::builder().model_id(id.to_string()),
+            )
+            .expect("a valid AiGatewayProviderModelCreate")
         })
         .collect()
 }

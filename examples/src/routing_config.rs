@@ -2,6 +2,10 @@
 //! which credentials serve its requests (routing): the team's own OpenAI keys in order,
 //! then ngrok's inference as the last resort. Access keys link to it.
 
+// Struct literals of the generated models end in `..Default::default()` even when they
+// name every field today, so a field the spec adds later needs no edit here.
+#![allow(clippy::needless_update)]
+
 use ngrok_ai::{types, Client, Nullable, Secret};
 
 use crate::{ensure, say, step, unique_suffix, with_cleanup, Cleanup, Created, Result};
@@ -46,6 +50,7 @@ async fn walkthrough(client: &Client, cleanup: &mut Cleanup) -> Result {
             "openai:openai/gpt-4o-mini",
             "anthropic:anthropic/claude-sonnet-4-6",
         ])),
+        ..Default::default()
     };
     let config = client
         .create_access_key_configuration()
@@ -101,6 +106,7 @@ async fn walkthrough(client: &Client, cleanup: &mut Cleanup) -> Result {
                 .access(Nullable::Value(types::AccessScope {
                     providers: Some(allow(&["openai"])),
                     models: Some(allow(&["openai:openai/gpt-4o-mini"])),
+                    ..Default::default()
                 }))
                 .description(Nullable::Null) // null clears a field; an unset one is kept
         })
@@ -136,6 +142,7 @@ async fn walkthrough(client: &Client, cleanup: &mut Cleanup) -> Result {
 fn allow(entries: &[&str]) -> types::AccessDimension {
     types::AccessDimension {
         allow: Some(entries.iter().map(|e| e.to_string()).collect()),
+        ..Default::default()
     }
 }
 
@@ -149,22 +156,31 @@ fn openai_failover(key_ids: &[String]) -> types::RouterWrite {
         })
         .collect();
     types::RouterWrite {
-        rules: Some(vec![types::RouterRuleWrite {
-            provider: Some("openai".to_string()),
-            model: None,
-            steps: vec![
-                types::RouterStepWrite {
-                    type_: types::RouterStepType::User,
-                    keys: Some(keys),
-                    key_selection_strategy: Some(types::RouterStepKeySelectionStrategy::Ordered),
-                },
-                types::RouterStepWrite {
-                    type_: types::RouterStepType::Ngrok,
-                    keys: None,
-                    key_selection_strategy: None,
-                },
-            ],
-        }]),
+        rules: Some(vec![types::RouterRuleWrite::try_from(
+            types::RouterRuleWrite::builder()
+                .provider(Some("openai".to_string()))
+                .model(None)
+                .steps(vec![
+                    types::RouterStepWrite::try_from(
+                        types::RouterStepWrite::builder()
+                            .type_(types::RouterStepType::User)
+                            .keys(Some(keys))
+                            .key_selection_strategy(Some(
+                                types::RouterStepKeySelectionStrategy::Ordered,
+                            )),
+                    )
+                    .expect("a valid RouterStepWrite"),
+                    types::RouterStepWrite::try_from(
+                        types::RouterStepWrite::builder()
+                            .type_(types::RouterStepType::Ngrok)
+                            .keys(None)
+                            .key_selection_strategy(None),
+                    )
+                    .expect("a valid RouterStepWrite"),
+                ]),
+        )
+        .expect("a valid RouterRuleWrite")]),
+        ..Default::default()
     }
 }
 

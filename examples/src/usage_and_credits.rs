@@ -115,31 +115,38 @@ pub fn seed(mock: &MockServer) -> Result {
             "openai" => ("OpenAI", model.replace("gpt", "GPT")),
             _ => ("Anthropic", "Claude Sonnet 4.6".to_string()),
         };
-        events.push(types::AiGatewayUsageEvent {
-            id: mock.new_usage_event_id(),
-            event_time: hours_ago(hours) + Duration::seconds(attempt.into()),
-            request_id: format!("req_example_{}", if attempt == 2 { n - 1 } else { n }),
-            access_key_id: key.to_string(),
-            provider: provider.to_string(),
-            provider_display_name: provider_name.to_string(),
-            model: model.to_string(),
-            model_display_name: model_name,
-            attempt_number: attempt,
-            is_final_attempt: is_final,
-            status_code: if is_error { 503 } else { 200 },
-            timed_out: false,
-            is_error,
-            is_streaming: provider == "anthropic",
-            stop_reason: if is_error { "error" } else { "stop" }.to_string(),
-            input_tokens: 1200,
-            output_tokens: if is_error { 0 } else { 300 },
-            cache_read_tokens: 0,
-            reasoning_tokens: 0,
-            total_cost: cost.to_string(),
-            key_source: "ngrok".to_string(),
-            provider_key_id: None,
-            provider_key_display_name: None,
-        });
+        events.push(
+            types::AiGatewayUsageEvent::try_from(
+                types::AiGatewayUsageEvent::builder()
+                    .id(mock.new_usage_event_id())
+                    .event_time(hours_ago(hours) + Duration::seconds(attempt.into()))
+                    .request_id(format!(
+                        "req_example_{}",
+                        if attempt == 2 { n - 1 } else { n }
+                    ))
+                    .access_key_id(key.to_string())
+                    .provider(provider.to_string())
+                    .provider_display_name(provider_name.to_string())
+                    .model(model.to_string())
+                    .model_display_name(model_name)
+                    .attempt_number(attempt)
+                    .is_final_attempt(is_final)
+                    .status_code(if is_error { 503 } else { 200 })
+                    .timed_out(false)
+                    .is_error(is_error)
+                    .is_streaming(provider == "anthropic")
+                    .stop_reason(if is_error { "error" } else { "stop" }.to_string())
+                    .input_tokens(1200)
+                    .output_tokens(if is_error { 0 } else { 300 })
+                    .cache_read_tokens(0)
+                    .reasoning_tokens(0)
+                    .total_cost(cost.to_string())
+                    .key_source("ngrok".to_string())
+                    .provider_key_id(None)
+                    .provider_key_display_name(None),
+            )
+            .expect("a valid AiGatewayUsageEvent"),
+        );
     }
     mock.seed_usage_events(events)?;
     mock.set_credit_balance(1_888);

@@ -3,6 +3,10 @@
 //! realistic arguments (every query parameter it has), and both the request
 //! on the wire and the decoded response are checked.
 
+// Struct literals of the generated models end in `..Default::default()` even when they
+// name every field today, so a field the spec adds later needs no edit here.
+#![allow(clippy::needless_update)]
+
 use std::num::NonZeroU64;
 
 use ngrok_ai::types::{self, RouterStepKeySelectionStrategy as Strategy, RouterStepType};
@@ -233,51 +237,63 @@ async fn head_ai_gateway_access_key_configurations() {
 #[tokio::test]
 async fn create_ai_gateway_access_key_configuration() {
     let case = Case::json(201, fx::access_key_configuration()).await;
-    let user_step = types::RouterStepWrite {
-        type_: RouterStepType::User,
-        keys: Some(vec![
-            types::RouterStepKeyWrite {
-                id: Some(fx::PROVIDER_KEY_ID.to_owned()),
+    let user_step = types::RouterStepWrite::try_from(
+        types::RouterStepWrite::builder()
+            .type_(RouterStepType::User)
+            .keys(Some(vec![
+                types::RouterStepKeyWrite {
+                    id: Some(fx::PROVIDER_KEY_ID.to_owned()),
+                    ..Default::default()
+                },
+                types::RouterStepKeyWrite {
+                    name: Some("openai-backup".to_owned()),
+                    value: Some("sk-proj-EXAMPLEonlyNotARealKey0000".into()),
+                    ..Default::default()
+                },
+            ]))
+            .key_selection_strategy(Some(Strategy::Ordered)),
+    )
+    .expect("a valid RouterStepWrite");
+    let ngrok_step = types::RouterStepWrite::try_from(
+        types::RouterStepWrite::builder()
+            .type_(RouterStepType::Ngrok)
+            .keys(None)
+            .key_selection_strategy(None),
+    )
+    .expect("a valid RouterStepWrite");
+    let body = types::AiGatewayAccessKeyConfigurationCreate::try_from(
+        types::AiGatewayAccessKeyConfigurationCreate::builder()
+            .name("support-bot-prod".to_owned())
+            .description(Some(
+                "OpenAI and Anthropic only; OpenAI keys fail over to ngrok inference".to_owned(),
+            ))
+            .metadata(Some(r#"{"team":"support","env":"prod"}"#.to_owned()))
+            .access(Some(types::AccessScope {
+                providers: Some(types::AccessDimension {
+                    allow: Some(vec!["openai".to_owned(), "anthropic".to_owned()]),
+                    ..Default::default()
+                }),
+                models: Some(types::AccessDimension {
+                    allow: Some(vec![
+                        "openai:openai/gpt-4o".to_owned(),
+                        "anthropic:anthropic/claude-sonnet-4-6".to_owned(),
+                    ]),
+                    ..Default::default()
+                }),
                 ..Default::default()
-            },
-            types::RouterStepKeyWrite {
-                name: Some("openai-backup".to_owned()),
-                value: Some("sk-proj-EXAMPLEonlyNotARealKey0000".into()),
+            }))
+            .router(Some(types::RouterWrite {
+                rules: Some(vec![types::RouterRuleWrite::try_from(
+                    types::RouterRuleWrite::builder()
+                        .provider(Some("openai".to_owned()))
+                        .model(None)
+                        .steps(vec![user_step, ngrok_step]),
+                )
+                .expect("a valid RouterRuleWrite")]),
                 ..Default::default()
-            },
-        ]),
-        key_selection_strategy: Some(Strategy::Ordered),
-    };
-    let ngrok_step = types::RouterStepWrite {
-        type_: RouterStepType::Ngrok,
-        keys: None,
-        key_selection_strategy: None,
-    };
-    let body = types::AiGatewayAccessKeyConfigurationCreate {
-        name: "support-bot-prod".to_owned(),
-        description: Some(
-            "OpenAI and Anthropic only; OpenAI keys fail over to ngrok inference".to_owned(),
-        ),
-        metadata: Some(r#"{"team":"support","env":"prod"}"#.to_owned()),
-        access: Some(types::AccessScope {
-            providers: Some(types::AccessDimension {
-                allow: Some(vec!["openai".to_owned(), "anthropic".to_owned()]),
-            }),
-            models: Some(types::AccessDimension {
-                allow: Some(vec![
-                    "openai:openai/gpt-4o".to_owned(),
-                    "anthropic:anthropic/claude-sonnet-4-6".to_owned(),
-                ]),
-            }),
-        }),
-        router: Some(types::RouterWrite {
-            rules: Some(vec![types::RouterRuleWrite {
-                provider: Some("openai".to_owned()),
-                model: None,
-                steps: vec![user_step, ngrok_step],
-            }]),
-        }),
-    };
+            })),
+    )
+    .expect("a valid AiGatewayAccessKeyConfigurationCreate");
     let created = case
         .client
         .create_access_key_configuration()
@@ -360,8 +376,10 @@ async fn update_ai_gateway_access_key_configuration() {
         access: Some(Nullable::Value(types::AccessScope {
             providers: Some(types::AccessDimension {
                 allow: Some(vec!["openai".to_owned()]),
+                ..Default::default()
             }),
             models: None,
+            ..Default::default()
         })),
         ..Default::default()
     };
@@ -458,6 +476,7 @@ async fn create_ai_gateway_access_key() {
             description: Some("Used by the support bot in production".to_owned()),
             metadata: Some(r#"{"team":"support"}"#.to_owned()),
             access_key_configuration_id: Some(fx::CONFIG_ID.to_owned()),
+            ..Default::default()
         })
         .send()
         .await
@@ -610,6 +629,7 @@ async fn create_ai_gateway_api_key() {
             name: Some("terraform".to_owned()),
             description: Some("Provisions access keys from CI".to_owned()),
             metadata: Some(r#"{"owner":"platform"}"#.to_owned()),
+            ..Default::default()
         })
         .send()
         .await
@@ -674,6 +694,7 @@ async fn update_ai_gateway_api_key() {
             )),
             metadata: Some(Nullable::Null),
             name: None,
+            ..Default::default()
         })
         .send()
         .await
@@ -762,13 +783,15 @@ async fn create_ai_gateway_provider_api_key() {
     created["keyRedacted"] = json!("sk-proj-EX***0000");
     created["lastUsed"] = Value::Null;
     let case = Case::json(201, created).await;
-    let body = types::AiGatewayProviderApiKeyCreate {
-        provider_id: "openai".to_owned(),
-        value: "sk-proj-EXAMPLEonlyNotARealKey0000".into(),
-        name: "openai-primary".to_owned(),
-        description: Some("Primary OpenAI project key".to_owned()),
-        metadata: Some(r#"{"project":"support"}"#.to_owned()),
-    };
+    let body = types::AiGatewayProviderApiKeyCreate::try_from(
+        types::AiGatewayProviderApiKeyCreate::builder()
+            .provider_id("openai".to_owned())
+            .value(ngrok_ai::Secret::from("sk-proj-EXAMPLEonlyNotARealKey0000"))
+            .name("openai-primary".to_owned())
+            .description(Some("Primary OpenAI project key".to_owned()))
+            .metadata(Some(r#"{"project":"support"}"#.to_owned())),
+    )
+    .expect("a valid AiGatewayProviderApiKeyCreate");
     let debug = format!("{body:?}");
     assert!(
         !debug.contains("sk-proj-EXAMPLEonly"),
@@ -847,6 +870,7 @@ async fn update_ai_gateway_provider_api_key() {
             name: Some(Nullable::Value("openai-primary-2026".to_owned())),
             description: Some(Nullable::Null),
             metadata: None,
+            ..Default::default()
         })
         .send()
         .await
@@ -888,10 +912,11 @@ async fn rotate_ai_gateway_provider_api_key() {
         .client
         .rotate_provider_api_key()
         .id(fx::PROVIDER_KEY_ID)
-        .body(types::AiGatewayProviderApiKeyRotate {
-            value: "sk-proj-EXAMPLErotatedNotARealKey11".into(),
-            name: "openai-primary".to_owned(),
-        })
+        .body(
+            types::AiGatewayProviderApiKeyRotate::builder()
+                .value(ngrok_ai::Secret::from("sk-proj-EXAMPLErotatedNotARealKey11"))
+                .name("openai-primary".to_owned()),
+        )
         .send()
         .await
         .unwrap();
@@ -946,34 +971,43 @@ async fn head_ai_gateway_providers() {
 #[tokio::test]
 async fn create_ai_gateway_provider() {
     let case = Case::json(201, fx::provider()).await;
-    let param = |name: &str| types::SupportedApiSurfaceParam {
-        name: name.to_owned(),
+    let param = |name: &str| {
+        types::SupportedApiSurfaceParam::try_from(
+            types::SupportedApiSurfaceParam::builder().name(name.to_owned()),
+        )
+        .expect("a valid SupportedApiSurfaceParam")
     };
-    let model = |id: &str| types::AiGatewayProviderModelCreate {
-        model_id: id.to_owned(),
+    let model = |id: &str| {
+        types::AiGatewayProviderModelCreate::try_from(
+            types::AiGatewayProviderModelCreate::builder().model_id(id.to_owned()),
+        )
+        .expect("a valid AiGatewayProviderModelCreate")
     };
     let provider = case
         .client
         .create_provider()
-        .body(types::AiGatewayProviderCreate {
-            provider_id: "internal-vllm".to_owned(),
-            name: "Internal vLLM cluster".to_owned(),
-            base_url: "https://vllm.internal/v1".to_owned(),
-            metadata: Some(r#"{"owner":"ml-platform"}"#.to_owned()),
-            supported_api_surfaces: Some(vec![types::SupportedApiSurface {
-                format: "openai".to_owned(),
-                surface: Some("chat-completions".to_owned()),
-                supported_params: Some(vec![
-                    param("temperature"),
-                    param("max_tokens"),
-                    param("stream"),
-                ]),
-            }]),
-            models: Some(vec![
-                model("llama-3.1-70b-instruct"),
-                model("qwen2.5-coder-32b"),
-            ]),
-        })
+        .body(
+            types::AiGatewayProviderCreate::builder()
+                .provider_id("internal-vllm".to_owned())
+                .name("Internal vLLM cluster".to_owned())
+                .base_url("https://vllm.internal/v1".to_owned())
+                .metadata(Some(r#"{"owner":"ml-platform"}"#.to_owned()))
+                .supported_api_surfaces(Some(vec![types::SupportedApiSurface::try_from(
+                    types::SupportedApiSurface::builder()
+                        .format("openai".to_owned())
+                        .surface(Some("chat-completions".to_owned()))
+                        .supported_params(Some(vec![
+                            param("temperature"),
+                            param("max_tokens"),
+                            param("stream"),
+                        ])),
+                )
+                .expect("a valid SupportedApiSurface")]))
+                .models(Some(vec![
+                    model("llama-3.1-70b-instruct"),
+                    model("qwen2.5-coder-32b"),
+                ])),
+        )
         .send()
         .await
         .unwrap();
@@ -1033,9 +1067,13 @@ async fn update_ai_gateway_provider() {
         .body(types::AiGatewayProviderUpdate {
             base_url: Some("https://vllm-2.internal/v1".to_owned()),
             metadata: Some(Nullable::Null),
-            models: Some(Nullable::Value(vec![types::AiGatewayProviderModelCreate {
-                model_id: "llama-3.3-70b-instruct".to_owned(),
-            }])),
+            models: Some(Nullable::Value(vec![
+                types::AiGatewayProviderModelCreate::try_from(
+                    types::AiGatewayProviderModelCreate::builder()
+                        .model_id("llama-3.3-70b-instruct".to_owned()),
+                )
+                .expect("a valid AiGatewayProviderModelCreate"),
+            ])),
             ..Default::default()
         })
         .send()
@@ -1154,9 +1192,7 @@ async fn create_checkout_session() {
     let session = case
         .client
         .create_checkout_session()
-        .body(types::CheckoutSessionCreate {
-            amount: NonZeroU64::new(2500).unwrap(),
-        })
+        .body(types::CheckoutSessionCreate::builder().amount(NonZeroU64::new(2500).unwrap()))
         .send()
         .await
         .unwrap();

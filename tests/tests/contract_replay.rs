@@ -1072,31 +1072,33 @@ fn usage_event(
     time: chrono::DateTime<chrono::Utc>,
     n: i64,
 ) -> types::AiGatewayUsageEvent {
-    types::AiGatewayUsageEvent {
-        access_key_id: "aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu".into(),
-        attempt_number: 1,
-        cache_read_tokens: 0,
-        event_time: chrono::DateTime::from_timestamp(time.timestamp(), 0).unwrap(),
-        id,
-        input_tokens: 100 * n,
-        is_error: false,
-        is_final_attempt: true,
-        is_streaming: n % 2 == 0,
-        key_source: "ngrok".into(),
-        model: "gpt-4o-mini".into(),
-        model_display_name: "GPT-4o mini".into(),
-        output_tokens: 20 * n,
-        provider: "openai".into(),
-        provider_display_name: "OpenAI".into(),
-        provider_key_display_name: None,
-        provider_key_id: None,
-        reasoning_tokens: 0,
-        request_id: format!("req_record_tour_{n}"),
-        status_code: 200,
-        stop_reason: "stop".into(),
-        timed_out: false,
-        total_cost: format!("0.0000{n}"),
-    }
+    types::AiGatewayUsageEvent::try_from(
+        types::AiGatewayUsageEvent::builder()
+            .access_key_id("aigk_2pZ5jK8lM2nB4vC6xZ9qW1eR3tYu")
+            .attempt_number(1)
+            .cache_read_tokens(0)
+            .event_time(chrono::DateTime::from_timestamp(time.timestamp(), 0).unwrap())
+            .id(id)
+            .input_tokens(100 * n)
+            .is_error(false)
+            .is_final_attempt(true)
+            .is_streaming(n % 2 == 0)
+            .key_source("ngrok")
+            .model("gpt-4o-mini")
+            .model_display_name("GPT-4o mini")
+            .output_tokens(20 * n)
+            .provider("openai")
+            .provider_display_name("OpenAI")
+            .provider_key_display_name(None)
+            .provider_key_id(None)
+            .reasoning_tokens(0)
+            .request_id(format!("req_record_tour_{n}"))
+            .status_code(200)
+            .stop_reason("stop")
+            .timed_out(false)
+            .total_cost(format!("0.0000{n}")),
+    )
+    .expect("a valid AiGatewayUsageEvent")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,6 +15,10 @@
 //! `tests/tests/contract_replay.rs`, which records against the mock server and replays the
 //! result.
 
+// Struct literals of the generated models end in `..Default::default()` even when they
+// name every field today, so a field the spec adds later needs no edit here.
+#![allow(clippy::needless_update)]
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -728,22 +732,31 @@ async fn tour(
             "Creates a custom provider with one API surface and one model.",
             client
                 .create_provider()
-                .body(types::AiGatewayProviderCreate {
-                    provider_id: prefix.clone(),
-                    name: format!("{prefix} provider"),
-                    base_url: "https://llm.example.com/v1".to_owned(),
-                    metadata: Some(metadata.clone()),
-                    supported_api_surfaces: Some(vec![types::SupportedApiSurface {
-                        format: "openai".to_owned(),
-                        surface: Some("chat-completions".to_owned()),
-                        supported_params: Some(vec![types::SupportedApiSurfaceParam {
-                            name: "temperature".to_owned(),
-                        }]),
-                    }]),
-                    models: Some(vec![types::AiGatewayProviderModelCreate {
-                        model_id: "example-model-1".to_owned(),
-                    }]),
-                })
+                .body(
+                    types::AiGatewayProviderCreate::builder()
+                        .provider_id(prefix.clone())
+                        .name(format!("{prefix} provider"))
+                        .base_url("https://llm.example.com/v1".to_owned())
+                        .metadata(Some(metadata.clone()))
+                        .supported_api_surfaces(Some(vec![types::SupportedApiSurface::try_from(
+                            types::SupportedApiSurface::builder()
+                                .format("openai".to_owned())
+                                .surface(Some("chat-completions".to_owned()))
+                                .supported_params(Some(vec![
+                                    types::SupportedApiSurfaceParam::try_from(
+                                        types::SupportedApiSurfaceParam::builder()
+                                            .name("temperature".to_owned()),
+                                    )
+                                    .expect("a valid SupportedApiSurfaceParam"),
+                                ])),
+                        )
+                        .expect("a valid SupportedApiSurface")]))
+                        .models(Some(vec![types::AiGatewayProviderModelCreate::try_from(
+                            types::AiGatewayProviderModelCreate::builder()
+                                .model_id("example-model-1".to_owned()),
+                        )
+                        .expect("a valid AiGatewayProviderModelCreate")])),
+                )
                 .send(),
         )
         .await?;
@@ -787,12 +800,16 @@ async fn tour(
                 name: Some(Nullable::Value(format!("{prefix} provider (renamed)"))),
                 metadata: Some(Nullable::Null),
                 models: Some(Nullable::Value(vec![
-                    types::AiGatewayProviderModelCreate {
-                        model_id: "example-model-1".to_owned(),
-                    },
-                    types::AiGatewayProviderModelCreate {
-                        model_id: "example-model-2".to_owned(),
-                    },
+                    types::AiGatewayProviderModelCreate::try_from(
+                        types::AiGatewayProviderModelCreate::builder()
+                            .model_id("example-model-1".to_owned()),
+                    )
+                    .expect("a valid AiGatewayProviderModelCreate"),
+                    types::AiGatewayProviderModelCreate::try_from(
+                        types::AiGatewayProviderModelCreate::builder()
+                            .model_id("example-model-2".to_owned()),
+                    )
+                    .expect("a valid AiGatewayProviderModelCreate"),
                 ])),
                 ..Default::default()
             })
@@ -808,13 +825,14 @@ async fn tour(
             "Stores a (fake) key for the provider; the value is redacted.",
             client
                 .create_provider_api_key()
-                .body(types::AiGatewayProviderApiKeyCreate {
-                    provider_id: provider.provider_id.clone(),
-                    value: "sk-EXAMPLE-recording-not-a-real-key-0001".into(),
-                    name: format!("{prefix}-key"),
-                    description: Some("Recorded by cargo xtask record".to_owned()),
-                    metadata: Some(metadata.clone()),
-                })
+                .body(
+                    types::AiGatewayProviderApiKeyCreate::builder()
+                        .provider_id(provider.provider_id.clone())
+                        .value(ngrok_ai::Secret::from("sk-EXAMPLE-recording-not-a-real-key-0001"))
+                        .name(format!("{prefix}-key"))
+                        .description(Some("Recorded by cargo xtask record".to_owned()))
+                        .metadata(Some(metadata.clone())),
+                )
                 .send(),
         )
         .await?;
@@ -873,10 +891,11 @@ async fn tour(
         client
             .rotate_provider_api_key()
             .id(&key.id)
-            .body(types::AiGatewayProviderApiKeyRotate {
-                name: format!("{prefix}-key"),
-                value: "sk-EXAMPLE-recording-not-a-real-key-0002".into(),
-            })
+            .body(
+                types::AiGatewayProviderApiKeyRotate::builder()
+                    .name(format!("{prefix}-key"))
+                    .value(ngrok_ai::Secret::from("sk-EXAMPLE-recording-not-a-real-key-0002")),
+            )
             .send(),
     )
     .await?;
@@ -889,33 +908,41 @@ async fn tour(
             "Creates a configuration allowing the provider and routing it through its key.",
             client
                 .create_access_key_configuration()
-                .body(types::AiGatewayAccessKeyConfigurationCreate {
-                    name: format!("{prefix}-config"),
-                    description: Some("Recorded by cargo xtask record".to_owned()),
-                    metadata: Some(metadata.clone()),
-                    access: Some(types::AccessScope {
-                        providers: Some(types::AccessDimension {
-                            allow: Some(vec![provider.provider_id.clone()]),
-                        }),
-                        models: None,
-                    }),
-                    router: Some(types::RouterWrite {
-                        rules: Some(vec![types::RouterRuleWrite {
-                            provider: Some(provider.provider_id.clone()),
-                            model: None,
-                            steps: vec![types::RouterStepWrite {
-                                type_: types::RouterStepType::User,
-                                keys: Some(vec![types::RouterStepKeyWrite {
-                                    id: Some(key.id.clone()),
-                                    ..Default::default()
-                                }]),
-                                key_selection_strategy: Some(
-                                    types::RouterStepKeySelectionStrategy::Ordered,
-                                ),
-                            }],
-                        }]),
-                    }),
-                })
+                .body(
+                    types::AiGatewayAccessKeyConfigurationCreate::builder()
+                        .name(format!("{prefix}-config"))
+                        .description(Some("Recorded by cargo xtask record".to_owned()))
+                        .metadata(Some(metadata.clone()))
+                        .access(Some(types::AccessScope {
+                            providers: Some(types::AccessDimension {
+                                allow: Some(vec![provider.provider_id.clone()]),
+                                ..Default::default()
+                            }),
+                            models: None,
+                            ..Default::default()
+                        }))
+                        .router(Some(types::RouterWrite {
+                            rules: Some(vec![types::RouterRuleWrite::try_from(
+                                types::RouterRuleWrite::builder()
+                                    .provider(Some(provider.provider_id.clone()))
+                                    .model(None)
+                                    .steps(vec![types::RouterStepWrite::try_from(
+                                        types::RouterStepWrite::builder()
+                                            .type_(types::RouterStepType::User)
+                                            .keys(Some(vec![types::RouterStepKeyWrite {
+                                                id: Some(key.id.clone()),
+                                                ..Default::default()
+                                            }]))
+                                            .key_selection_strategy(Some(
+                                                types::RouterStepKeySelectionStrategy::Ordered,
+                                            )),
+                                    )
+                                    .expect("a valid RouterStepWrite")]),
+                            )
+                            .expect("a valid RouterRuleWrite")]),
+                            ..Default::default()
+                        })),
+                )
                 .send(),
         )
         .await?;
@@ -977,6 +1004,7 @@ async fn tour(
             access_key_configuration_id: linked.then(|| configuration.id.clone()),
             metadata: (n == 1).then(|| metadata.clone()),
             description: None,
+            ..Default::default()
         };
         let access_key = r
             .call(
@@ -1065,6 +1093,7 @@ async fn tour(
                     name: Some(format!("{prefix}-api-key")),
                     description: Some("Recorded by cargo xtask record".to_owned()),
                     metadata: Some(metadata.clone()),
+                    ..Default::default()
                 })
                 .send(),
         )
@@ -1164,9 +1193,10 @@ async fn tour(
         "Starts a checkout for USD 5.00 (a session only; nothing is charged).",
         client
             .create_checkout_session()
-            .body(types::CheckoutSessionCreate {
-                amount: std::num::NonZeroU64::new(500).ok_or("500 is not zero")?,
-            })
+            .body(
+                types::CheckoutSessionCreate::builder()
+                    .amount(std::num::NonZeroU64::new(500).ok_or("500 is not zero")?),
+            )
             .send(),
     )
     .await?;
