@@ -1,5 +1,5 @@
-//! The corpus of `cargo xtask diff`: edits applied to the parsed real spec (so they stay
-//! valid), each with the rules it must trigger, their class, and how many changes
+//! The corpus of `cargo xtask diff`: edits applied to a frozen copy of the real spec
+//! (parsed, so they stay valid), each with the rules it must trigger, their class, and how many changes
 //! `--wire` must find. One edit per rule at least, plus no-op rewrites; the wire-only
 //! test rewrites the whole spec in other words and order and expects no difference.
 //!
@@ -16,9 +16,12 @@ use ngrok_ai_codegen::model::Api;
 use ngrok_ai_codegen::validate::validate;
 use serde_json::{json, Value};
 
+/// The corpus's base: a frozen copy of the real spec (`fixtures/diff-base.yaml`). The
+/// corpus tests the diff engine, so its input must not move when the API does: edits
+/// like "remove the last enum value" would otherwise change meaning with the spec.
 fn spec() -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    load_spec(&root.join("spec/ngrok-ai.yaml")).unwrap().raw
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    load_spec(&fixtures.join("diff-base.yaml")).unwrap().raw
 }
 
 /// The spec with every `example` removed (example data only, never a property named

@@ -950,7 +950,7 @@ async fn unknown_credit_transaction_type_decodes_as_unknown() {
         1,
         json!({"type": "refund", "createdAt": "2026-11-20T10:00:00Z", "amountCents": 300, "reason": "duplicate"}),
     );
-    items[2]["category"] = json!("referral");
+    items[2]["category"] = json!("__not-in-the-spec__");
     server.push(StubResponse::json(200, list));
     let list = client.get_credit_transactions().send().await.unwrap();
     assert_eq!(list.items.len(), 5);
@@ -963,9 +963,9 @@ async fn unknown_credit_transaction_type_decodes_as_unknown() {
         } => {
             assert_eq!(
                 *category,
-                types::CreditTransactionCreditsCategory::Unknown("referral".to_owned())
+                types::CreditTransactionCreditsCategory::Unknown("__not-in-the-spec__".to_owned())
             );
-            assert_eq!(category.as_str(), "referral");
+            assert_eq!(category.as_str(), "__not-in-the-spec__");
             assert_eq!(*amount_cents, 2500);
         }
         other => panic!("expected credits, got {other:?}"),
@@ -1022,7 +1022,9 @@ fn write_side_secrets_are_hidden_in_debug() {
 
     let rotate = types::AiGatewayProviderApiKeyRotate::try_from(
         types::AiGatewayProviderApiKeyRotate::builder()
-            .value(ngrok_ai::Secret::from("sk-proj-EXAMPLErotatedNotARealKey11"))
+            .value(ngrok_ai::Secret::from(
+                "sk-proj-EXAMPLErotatedNotARealKey11",
+            ))
             .name("openai-primary".to_owned()),
     )
     .expect("a valid AiGatewayProviderApiKeyRotate");
@@ -1037,7 +1039,9 @@ async fn request_builders_debug_hide_secrets() {
         .id(fx::PROVIDER_KEY_ID)
         .body(
             types::AiGatewayProviderApiKeyRotate::builder()
-                .value(ngrok_ai::Secret::from("sk-proj-EXAMPLErotatedNotARealKey11"))
+                .value(ngrok_ai::Secret::from(
+                    "sk-proj-EXAMPLErotatedNotARealKey11",
+                ))
                 .name("openai-primary".to_owned()),
         );
     let debug = format!("{builder:?}");
