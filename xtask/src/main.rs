@@ -134,19 +134,42 @@ struct ReleaseArgs {
 }
 
 /// The repository the command is run in: the current directory or the nearest of its
-/// ancestors that holds `spec/ngrok-ai.yaml` and a workspace `Cargo.toml`. Found at run
-/// time, never compiled in: with a shared `CARGO_TARGET_DIR`, an xtask built in another
-/// checkout still works on this one.
+/// ancestors that holds `spec/ngrok-ai.yaml` and a workspace `Cargo.toml`, found at run
+/// time.
+///
+/// The generator inside this binary reads its templates (`codegen/runtime`, `codegen/mock`,
+/// `codegen/cli`, `release/`) from the checkout it was built in. With one
+/// `CARGO_TARGET_DIR` shared by two checkouts, cargo can run the xtask built in the other
+/// one (both link `target/debug/xtask`), which would write this checkout's `generated/`
+/// from that checkout's templates: that is refused here, naming both.
 fn repository_root() -> Result<PathBuf, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    find_root(&cwd).ok_or_else(|| {
+    let root = find_root(&cwd).ok_or_else(|| {
         format!(
             "{} is not inside an ngrok-ai-rs checkout (no ancestor holds {} and a workspace Cargo.toml)",
             cwd.display(),
             ngrok_ai_codegen::SPEC_PATH
         )
-    })
+    })?;
+    let built_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if built_in.exists() && !same(&built_in, &root) {
+        return Err(format!(
+            "this xtask was built from the checkout at {}, not {} (a CARGO_TARGET_DIR shared by \
+             two checkouts); give each checkout its own CARGO_TARGET_DIR, or rebuild this one's \
+             with `touch xtask/src/main.rs`",
+            built_in
+                .canonicalize()
+                .unwrap_or(built_in.clone())
+                .display(),
+            root.display()
+        ));
+    }
+    Ok(root)
 }
 
 fn find_root(start: &Path) -> Option<PathBuf> {
