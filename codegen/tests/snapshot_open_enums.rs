@@ -124,3 +124,28 @@ fn a_component_enum_is_the_query_parameter_type() {
     );
     assert_eq!(takes("paused"), Some(types::Status::Paused));
 }
+
+/// A type that contains itself through an array (a tree) is legitimate, and input nested
+/// far deeper than any real response fails to decode with an error instead of overflowing
+/// the stack: serde_json stops at 128 levels.
+#[test]
+fn deeply_nested_input_of_a_recursive_type_is_an_error_not_a_crash() {
+    let depth = 100_000;
+    let mut text = String::with_capacity(depth * 48);
+    for _ in 0..depth {
+        text.push_str(r#"{"type": "user", "channel": null, "children": ["#);
+    }
+    text.push_str(r#"{"type": "user", "channel": null}"#);
+    for _ in 0..depth {
+        text.push_str("]}");
+    }
+    let error = serde_json::from_str::<types::Step>(&text).expect_err("far too deep");
+    assert!(error.to_string().contains("recursion limit"), "{error}");
+    // A shallow tree decodes.
+    let shallow: types::Step = serde_json::from_str(
+        r#"{"type": "user", "channel": null, "children": [{"type": "ngrok", "channel": "sms"}]}"#,
+    )
+    .unwrap();
+    let encoded = serde_json::to_value(&shallow).unwrap();
+    assert_eq!(encoded["children"][0]["channel"], "sms");
+}

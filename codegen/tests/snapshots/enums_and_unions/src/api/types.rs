@@ -168,6 +168,9 @@ pub struct Step {
     /// Notification channel; null when notifications are off.
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub channel: ::std::option::Option<crate::types::Channel>,
+    /// Sub-steps (a legitimately recursive type).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub children: ::std::option::Option<::std::vec::Vec<Step>>,
     /// Inline enum as array items.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kinds: ::std::option::Option<::std::vec::Vec<crate::types::StepKindsItem>>,
@@ -366,6 +369,10 @@ pub mod builder {
             ::std::option::Option<crate::types::Channel>,
             ::std::string::String,
         >,
+        children: ::std::result::Result<
+            ::std::option::Option<::std::vec::Vec<super::Step>>,
+            ::std::string::String,
+        >,
         kinds: ::std::result::Result<
             ::std::option::Option<::std::vec::Vec<crate::types::StepKindsItem>>,
             ::std::string::String,
@@ -400,6 +407,7 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 channel: Err("no value supplied for channel".to_string()),
+                children: Ok(Default::default()),
                 kinds: Ok(Default::default()),
                 labels: Ok(Default::default()),
                 mode: Ok(Default::default()),
@@ -424,6 +432,23 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!("error converting supplied value for channel: {e}")
+                });
+            self
+        }
+        /// Sets `children` (optional).
+        ///
+        /// Sub-steps (a legitimately recursive type).
+        pub fn children<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<::std::vec::Vec<super::Step>>,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.children = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for children: {e}")
                 });
             self
         }
@@ -549,6 +574,7 @@ pub mod builder {
         ) -> ::std::result::Result<Self, super::error::ConversionError> {
             Ok(Self {
                 channel: value.channel?,
+                children: value.children?,
                 kinds: value.kinds?,
                 labels: value.labels?,
                 mode: value.mode?,
@@ -564,6 +590,7 @@ pub mod builder {
         fn from(value: super::Step) -> Self {
             Self {
                 channel: Ok(value.channel),
+                children: Ok(value.children),
                 kinds: Ok(value.kinds),
                 labels: Ok(value.labels),
                 mode: Ok(value.mode),
