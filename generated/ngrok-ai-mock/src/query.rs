@@ -126,7 +126,7 @@ mod tests {
         assert_eq!(err.details["field"], "includeRetries");
         let err = check_op(
             "GetAIGatewayUsageOverview",
-            "startTime=2026-11-25T00:00:00Z&groupBy=model",
+            "startTime=2026-11-25T00:00:00Z&groupBy=__not-in-the-spec__",
         )
         .unwrap_err();
         assert_eq!(err.details["field"], "groupBy");
