@@ -914,7 +914,9 @@ async fn rotate_ai_gateway_provider_api_key() {
         .id(fx::PROVIDER_KEY_ID)
         .body(
             types::AiGatewayProviderApiKeyRotate::builder()
-                .value(ngrok_ai::Secret::from("sk-proj-EXAMPLErotatedNotARealKey11"))
+                .value(ngrok_ai::Secret::from(
+                    "sk-proj-EXAMPLErotatedNotARealKey11",
+                ))
                 .name("openai-primary".to_owned()),
         )
         .send()

@@ -828,7 +828,9 @@ async fn tour(
                 .body(
                     types::AiGatewayProviderApiKeyCreate::builder()
                         .provider_id(provider.provider_id.clone())
-                        .value(ngrok_ai::Secret::from("sk-EXAMPLE-recording-not-a-real-key-0001"))
+                        .value(ngrok_ai::Secret::from(
+                            "sk-EXAMPLE-recording-not-a-real-key-0001",
+                        ))
                         .name(format!("{prefix}-key"))
                         .description(Some("Recorded by cargo xtask record".to_owned()))
                         .metadata(Some(metadata.clone())),
@@ -894,7 +896,9 @@ async fn tour(
             .body(
                 types::AiGatewayProviderApiKeyRotate::builder()
                     .name(format!("{prefix}-key"))
-                    .value(ngrok_ai::Secret::from("sk-EXAMPLE-recording-not-a-real-key-0002")),
+                    .value(ngrok_ai::Secret::from(
+                        "sk-EXAMPLE-recording-not-a-real-key-0002",
+                    )),
             )
             .send(),
     )
