@@ -89,7 +89,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
         ratio,
     )
     .target(
-        format!("≤ {} and < 0.5 s", fmt_ratio(2.0)),
-        ratio <= 2.0 && regen < 0.5,
+        format!("≤ {} and < 0.5 s", fmt_ratio(1.5)),
+        ratio <= 1.5 && regen < 0.5,
     )])
 }

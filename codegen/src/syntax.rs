@@ -167,33 +167,44 @@ pub(crate) fn normalise_doc_comments(file: &mut syn::File) {
             }
             let mut out = Vec::with_capacity(attrs.len());
             for attr in attrs.drain(..) {
-                let text = match (&attr.meta, attr.style) {
-                    (syn::Meta::NameValue(nv), style) if attr.path().is_ident("doc") => {
-                        match &nv.value {
-                            Expr::Lit(syn::ExprLit {
-                                lit: syn::Lit::Str(s),
-                                ..
-                            }) => Some((s.value(), style)),
-                            _ => None,
-                        }
-                    }
+                let text = match &attr.meta {
+                    syn::Meta::NameValue(nv) if attr.path().is_ident("doc") => match &nv.value {
+                        Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => Some((s.value(), s.span())),
+                        _ => None,
+                    },
                     _ => None,
                 };
-                let Some((text, style)) = text else {
+                let Some((text, span)) = text else {
                     out.push(attr);
                     continue;
                 };
-                for line in text.split('\n') {
+                let fixed = |line: &str| {
                     let line = line.trim_end();
-                    let line = if line.is_empty() || line.starts_with(' ') {
+                    if line.is_empty() || line.starts_with(' ') {
                         line.to_owned()
                     } else {
                         format!(" {line}")
-                    };
-                    out.push(match style {
-                        syn::AttrStyle::Outer => syn::parse_quote!(#[doc = #line]),
-                        syn::AttrStyle::Inner(_) => syn::parse_quote!(#![doc = #line]),
-                    });
+                    }
+                };
+                // Already one line with its space: kept as it is (most attributes).
+                if !text.contains('\n') && fixed(&text) == text {
+                    out.push(attr);
+                    continue;
+                }
+                // Each line a copy of the attribute with the line as its value: building
+                // them with `parse_quote!` re-parsed tokens for every line of every doc.
+                for line in text.split('\n') {
+                    let mut copy = attr.clone();
+                    if let syn::Meta::NameValue(nv) = &mut copy.meta {
+                        nv.value = Expr::Lit(syn::ExprLit {
+                            attrs: Vec::new(),
+                            lit: syn::Lit::Str(syn::LitStr::new(&fixed(line), span)),
+                        });
+                    }
+                    out.push(copy);
                 }
             }
             *attrs = out;

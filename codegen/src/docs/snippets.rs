@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::rust_api::{RustApi, Ty};
 use super::DOCS_DIR;
-use crate::generate::{format, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
+use crate::generate::{format_owned, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::model::{Api, Op};
 use crate::normalise::type_name;
 
@@ -468,7 +468,7 @@ pub fn build(api: &Api<'_>, rust: &RustApi) -> Result<Snippets, String> {
     ));
     let file: syn::File = syn::parse_str(&source)
         .map_err(|e| format!("the snippets do not parse as Rust: {e}\n{source}"))?;
-    let formatted = format(&file);
+    let formatted = format_owned(file);
     for snippet in by_op.values_mut() {
         snippet.body = function_body(&formatted, &snippet.function)
             .ok_or_else(|| format!("cannot find `fn {}` in the snippets", snippet.function))?;

@@ -16,7 +16,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::ToTokens;
 use syn::{GenericArgument, ImplItem, Item, PathArguments, TypeParamBound, WherePredicate};
 
-use super::{format, hand_written, ClientSyntax, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
+use super::{
+    format_owned, hand_written, ClientSyntax, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER,
+};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::model::cli::{self, ArgPlace, CliCommand};
@@ -364,6 +366,6 @@ fn commands_rs(api: &Api, client: &ClientSyntax) -> std::result::Result<String, 
     // Plain comments only: the runtime crate `include!`s this file.
     Ok(format!(
         "{RUST_HEADER}// The ngrok-ai command table and dispatch, from the API model (codegen/src/model/cli.rs).\n{}",
-        format(&file)
+        format_owned(file)
     ))
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use openapiv3::{ReferenceOr, StatusCode};
 use progenitor_impl::Generator;
 
-use super::{format, guarded, settings, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
+use super::{format_owned, guarded, settings, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
 use crate::model::Api;
@@ -63,7 +63,7 @@ pub fn files(spec: &Spec, api: &Api, plan: &Plan) -> Result<Output> {
     };
     out.files.insert(
         dir.join("src/expectations.rs"),
-        format!("{RUST_HEADER}{}", format(&file)),
+        format!("{RUST_HEADER}{}", format_owned(file)),
     );
     out.files.insert(dir.join("src/lib.rs"), lib_rs());
     out.files.insert(

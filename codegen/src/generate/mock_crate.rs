@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use heck::ToUpperCamelCase;
 use serde_json::{json, Value};
 
-use super::{format, hand_written, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
+use super::{format_owned, hand_written, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::json_schema::to_json_schema;
 use crate::load::Spec;
@@ -75,7 +75,7 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
         cargo_toml(&manifest, &crate::release::crate_version()?).map_err(fail)?,
     );
     let sources = hand_written::rust_sources(&runtime.join("src"))?;
-    let handled = operations_named(&sources).map_err(fail)?;
+    let handled = operations_named(&sources);
     let covered = |op: &Op| {
         handled.contains(&op.variant)
             || api
@@ -117,32 +117,35 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
     Ok(out)
 }
 
-/// Every `Operation::Variant` the hand-written runtime names: the operations a hook
-/// handles (the runtime matches on the generated enum, never on operationId strings).
-fn operations_named(sources: &[(String, String)]) -> std::result::Result<BTreeSet<String>, String> {
-    struct Named(BTreeSet<String>);
-    // `VisitMut` because the crate builds syn with `visit-mut` only; nothing is changed.
-    impl syn::visit_mut::VisitMut for Named {
-        fn visit_path_mut(&mut self, path: &mut syn::Path) {
-            let segments: Vec<_> = path.segments.iter().collect();
-            if let [.., owner, variant] = segments[..] {
-                if owner.ident == "Operation" {
-                    self.0.insert(variant.ident.to_string());
-                }
-            }
-            syn::visit_mut::visit_path_mut(self, path);
-        }
-    }
-    let mut named = Named(BTreeSet::new());
+/// Every `Operation::Variant` the hand-written runtime names outside comments: the
+/// operations a hook handles (the runtime matches on the generated enum, never on
+/// operationId strings). A text scan: parsing the runtime with syn for this cost more
+/// than the rest of the mock's generation.
+fn operations_named(sources: &[(String, String)]) -> BTreeSet<String> {
+    let mut named = BTreeSet::new();
     for (name, text) in sources {
         if NOT_COPIED.contains(&name.as_str()) {
             continue;
         }
-        let mut file = syn::parse_file(text)
-            .map_err(|e| format!("codegen/mock/src/{name} does not parse: {e}"))?;
-        syn::visit_mut::VisitMut::visit_file_mut(&mut named, &mut file);
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or_default();
+            for (at, _) in code.match_indices("Operation::") {
+                let rest = &code[at + "Operation::".len()..];
+                let variant: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let preceded = code[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !variant.is_empty() && !preceded {
+                    named.insert(variant);
+                }
+            }
+        }
     }
-    Ok(named.0)
+    named
 }
 
 /// The generated manifest: the runtime's `[dependencies]`, with the client dependency
@@ -357,7 +360,7 @@ fn spec_rs(api: &Api) -> std::result::Result<String, String> {
     src.push_str("pub(crate) static SCHEMAS_JSON: &str = include_str!(\"schemas.json\");\n");
     let file: syn::File =
         syn::parse_str(&src).map_err(|e| format!("generated spec.rs does not parse: {e}"))?;
-    Ok(format!("{RUST_HEADER}{}", format(&file)))
+    Ok(format!("{RUST_HEADER}{}", format_owned(file)))
 }
 
 /// `pub enum Operation`: hooks match on it, so a removed operation is a compile error

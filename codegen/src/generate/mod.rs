@@ -264,3 +264,9 @@ pub fn format(file: &syn::File) -> String {
     crate::syntax::normalise_doc_comments(&mut file);
     prettyplease::unparse(&file)
 }
+
+/// [`format`] for a tree the caller no longer needs: no copy.
+pub fn format_owned(mut file: syn::File) -> String {
+    crate::syntax::normalise_doc_comments(&mut file);
+    prettyplease::unparse(&file)
+}
