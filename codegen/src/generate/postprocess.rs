@@ -93,13 +93,12 @@ fn extend_types(types: &mut Vec<Item>, plan: &Plan) -> Result<(), String> {
 /// error body and names no operation. Each builder's `send` becomes a private `send_raw`
 /// wrapped by a `send` returning `crate::Error`; list builders also get `stream`.
 fn rewrite_builders(
-    builder: &mut Vec<Item>,
+    builder: &mut [Item],
     spec: &Spec,
     api: &Api,
     plan: &Plan,
 ) -> Result<(), String> {
     let mut seen = Vec::new();
-    let mut extra = Vec::new();
     for item in builder.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let Some(op) = rewrite_send(imp, plan)? else {
@@ -111,9 +110,18 @@ fn rewrite_builders(
         super::builder_text::english_setter_errors(imp, model);
         super::builder_text::drop_api_version_header(imp);
         seen.push(op.spec_id.clone());
-        extra.push(wrapper_impl(imp, op, spec)?);
+        // One impl per builder: `send` and `stream` join the setters, so a reader finds
+        // the whole builder in one place.
+        match wrapper_impl(imp, op, spec)? {
+            Item::Impl(wrapper) => imp.items.extend(wrapper.items),
+            _ => {
+                return Err(format!(
+                    "{}: the send/stream impl did not parse",
+                    op.spec_id
+                ))
+            }
+        }
     }
-    builder.extend(extra);
     for op in &plan.operations {
         if !seen.contains(&op.spec_id) {
             return Err(format!("progenitor emitted no builder for {}", op.spec_id));

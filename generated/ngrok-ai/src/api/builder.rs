@@ -83,6 +83,66 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List AI Gateway access key configurations: `GET /access-key-configurations` (operation `ListAIGatewayAccessKeyConfigurations`).
+    ///
+    /// Returns one page of the caller account's access key configurations.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        types::AiGatewayAccessKeyConfigurationList,
+        crate::Error,
+    > {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListAIGatewayAccessKeyConfigurations",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayAccessKeyConfigurations",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListAIGatewayAccessKeyConfigurations",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
+                        });
+                    Ok((page.ai_gateway_access_key_configurations, next))
+                },
+            ),
+        )
+    }
 }
 /// Builder for [`Client::create_access_key_configuration`]
 ///
@@ -164,6 +224,32 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create an AI Gateway access key configuration: `POST /access-key-configurations` (operation `CreateAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Creates a reusable configuration bundling provider/model access scope and routing rules; access keys link to it to control what they may call and which credentials are used.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateAIGatewayAccessKeyConfiguration",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_access_key_configurations`]
 ///
@@ -237,6 +323,30 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Check AI Gateway access key configurations collection availability: `HEAD /access-key-configurations` (operation `HeadAIGatewayAccessKeyConfigurations`).
+    ///
+    /// HEAD form of the configuration list; status/headers only, no body documented.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayAccessKeyConfigurations",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_access_key_configuration`]
 ///
@@ -297,6 +407,32 @@ impl<'a> GetAccessKeyConfiguration<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Get an AI Gateway access key configuration: `GET /access-key-configurations/{id}` (operation `GetAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Fetches one access key configuration by its ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetAIGatewayAccessKeyConfiguration",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::delete_access_key_configuration`]
 ///
@@ -348,6 +484,30 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Delete an AI Gateway access key configuration: `DELETE /access-key-configurations/{id}` (operation `DeleteAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Deletes a configuration by ID; refused while any access key still references it.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "DeleteAIGatewayAccessKeyConfiguration",
+                            ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_access_key_configuration`]
 ///
@@ -397,6 +557,30 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Check AI Gateway access key configuration availability: `HEAD /access-key-configurations/{id}` (operation `HeadAIGatewayAccessKeyConfiguration`).
+    ///
+    /// HEAD form of the single-configuration get (existence check).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayAccessKeyConfiguration",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -499,6 +683,32 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Update an AI Gateway access key configuration: `PATCH /access-key-configurations/{id}` (operation `UpdateAIGatewayAccessKeyConfiguration`).
+    ///
+    /// Partially updates a configuration: an omitted field is left as is, an explicit null clears it.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "UpdateAIGatewayAccessKeyConfiguration",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::list_access_keys`]
 ///
@@ -577,6 +787,63 @@ impl<'a> ListAccessKeys<'a> {
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+    /// List AI Gateway access keys: `GET /access-keys` (operation `ListAIGatewayAccessKeys`).
+    ///
+    /// Returns one page of the account's AI Gateway access keys.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKeyList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListAIGatewayAccessKeys",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::AiGatewayAccessKey, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayAccessKeys",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListAIGatewayAccessKeys",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
+                        });
+                    Ok((page.ai_gateway_access_keys, next))
+                },
+            ),
+        )
     }
 }
 /// Builder for [`Client::create_access_key`]
@@ -657,6 +924,32 @@ impl<'a> CreateAccessKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create an AI Gateway access key: `POST /access-keys` (operation `CreateAIGatewayAccessKey`).
+    ///
+    /// Creates a new ngrok-managed access key used to authenticate traffic to the gateway; plaintext token appears only in this response.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateAIGatewayAccessKey",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_access_keys`]
 ///
@@ -730,6 +1023,30 @@ impl<'a> HeadAccessKeys<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Check AI Gateway access keys collection availability: `HEAD /access-keys` (operation `HeadAIGatewayAccessKeys`).
+    ///
+    /// HEAD form of the access key list.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayAccessKeys",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_access_key`]
 ///
@@ -790,6 +1107,32 @@ impl<'a> GetAccessKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Get an AI Gateway access key: `GET /access-keys/{id}` (operation `GetAIGatewayAccessKey`).
+    ///
+    /// Fetches one access key by ID (token not included; redacted form only).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetAIGatewayAccessKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::delete_access_key`]
 ///
@@ -841,6 +1184,30 @@ impl<'a> DeleteAccessKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Delete an AI Gateway access key: `DELETE /access-keys/{id}` (operation `DeleteAIGatewayAccessKey`).
+    ///
+    /// Deletes an access key by ID; clients using it are rejected immediately afterwards.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "DeleteAIGatewayAccessKey",
+                            ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_access_key`]
 ///
@@ -890,6 +1257,30 @@ impl<'a> HeadAccessKey<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Check AI Gateway access key availability: `HEAD /access-keys/{id}` (operation `HeadAIGatewayAccessKey`).
+    ///
+    /// HEAD form of the single access key get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayAccessKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -990,6 +1381,32 @@ impl<'a> UpdateAccessKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Update an AI Gateway access key: `PATCH /access-keys/{id}` (operation `UpdateAIGatewayAccessKey`).
+    ///
+    /// Changes the mutable fields of an access key (label, description, metadata, linked configuration).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "UpdateAIGatewayAccessKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::list_api_keys`]
 ///
@@ -1069,6 +1486,63 @@ impl<'a> ListApiKeys<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List AI Gateway API keys: `GET /api-keys` (operation `ListAIGatewayAPIKeys`).
+    ///
+    /// Returns one page of the account's AI Gateway (management) API keys.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayApiKeyList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListAIGatewayAPIKeys",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::AiGatewayApiKey, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayAPIKeys",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListAIGatewayAPIKeys",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
+                        });
+                    Ok((page.ai_gateway_api_keys, next))
+                },
+            ),
+        )
+    }
 }
 /// Builder for [`Client::create_api_key`]
 ///
@@ -1144,6 +1618,32 @@ impl<'a> CreateApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create an AI Gateway API key: `POST /api-keys` (operation `CreateAIGatewayAPIKey`).
+    ///
+    /// Creates a new management API key for the account; plaintext token returned only here.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateAIGatewayAPIKey",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_api_keys`]
 ///
@@ -1217,6 +1717,30 @@ impl<'a> HeadApiKeys<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Check AI Gateway API keys collection availability: `HEAD /api-keys` (operation `HeadAIGatewayAPIKeys`).
+    ///
+    /// HEAD form of the API key list.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayAPIKeys",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_api_key`]
 ///
@@ -1275,6 +1799,32 @@ impl<'a> GetApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Get an AI Gateway API key: `GET /api-keys/{id}` (operation `GetAIGatewayAPIKey`).
+    ///
+    /// Fetches one API key by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetAIGatewayAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::delete_api_key`]
 ///
@@ -1326,6 +1876,30 @@ impl<'a> DeleteApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Delete an AI Gateway API key: `DELETE /api-keys/{id}` (operation `DeleteAIGatewayAPIKey`).
+    ///
+    /// Deletes an API key by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "DeleteAIGatewayAPIKey",
+                            ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_api_key`]
 ///
@@ -1375,6 +1949,30 @@ impl<'a> HeadApiKey<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Check AI Gateway API key availability: `HEAD /api-keys/{id}` (operation `HeadAIGatewayAPIKey`).
+    ///
+    /// HEAD form of the single API key get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -1469,6 +2067,32 @@ impl<'a> UpdateApiKey<'a> {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Update an AI Gateway API key: `PATCH /api-keys/{id}` (operation `UpdateAIGatewayAPIKey`).
+    ///
+    /// Changes the mutable fields (name, description, metadata) of an API key.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "UpdateAIGatewayAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -1569,6 +2193,63 @@ impl<'a> ListProviderApiKeys<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List AI Gateway provider keys: `GET /provider-keys` (operation `ListAIGatewayProviderAPIKeys`).
+    ///
+    /// Returns one page of stored upstream provider keys; can be narrowed to one provider.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListAIGatewayProviderAPIKeys",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayProviderAPIKeys",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListAIGatewayProviderAPIKeys",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
+                        });
+                    Ok((page.ai_gateway_provider_keys, next))
+                },
+            ),
+        )
+    }
 }
 /// Builder for [`Client::create_provider_api_key`]
 ///
@@ -1650,6 +2331,32 @@ impl<'a> CreateProviderApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create an AI Gateway provider key: `POST /provider-keys` (operation `CreateAIGatewayProviderAPIKey`).
+    ///
+    /// Stores a new upstream provider credential for the account. Provider keys are account-scoped: any access key configuration may reference them in its routing rules.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateAIGatewayProviderAPIKey",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_provider_api_keys`]
 ///
@@ -1723,6 +2430,30 @@ impl<'a> HeadProviderApiKeys<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Check AI Gateway provider keys collection availability: `HEAD /provider-keys` (operation `HeadAIGatewayProviderAPIKeys`).
+    ///
+    /// HEAD form of the provider key list (declares beforeId/limit only, not provider).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayProviderAPIKeys",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_provider_api_key`]
 ///
@@ -1783,6 +2514,32 @@ impl<'a> GetProviderApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Get an AI Gateway provider key: `GET /provider-keys/{id}` (operation `GetAIGatewayProviderAPIKey`).
+    ///
+    /// Fetches one provider key by ID; the secret value is only ever shown redacted.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetAIGatewayProviderAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::delete_provider_api_key`]
 ///
@@ -1834,6 +2591,30 @@ impl<'a> DeleteProviderApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Delete an AI Gateway provider key: `DELETE /provider-keys/{id}` (operation `DeleteAIGatewayProviderAPIKey`).
+    ///
+    /// Deletes a provider key by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "DeleteAIGatewayProviderAPIKey",
+                            ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_provider_api_key`]
 ///
@@ -1883,6 +2664,30 @@ impl<'a> HeadProviderApiKey<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Check AI Gateway provider key availability: `HEAD /provider-keys/{id}` (operation `HeadAIGatewayProviderAPIKey`).
+    ///
+    /// HEAD form of the single provider key get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayProviderAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -1985,6 +2790,32 @@ impl<'a> UpdateProviderApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Update an AI Gateway provider key: `PATCH /provider-keys/{id}` (operation `UpdateAIGatewayProviderAPIKey`).
+    ///
+    /// Changes a provider key's label, description or metadata (not its value).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "UpdateAIGatewayProviderAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::rotate_provider_api_key`]
 ///
@@ -2085,6 +2916,32 @@ impl<'a> RotateProviderApiKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Rotate an AI Gateway provider key: `POST /provider-keys/{id}/rotate` (operation `RotateAIGatewayProviderAPIKey`).
+    ///
+    /// Replaces the secret value of an existing provider key while keeping its ID, so configurations referencing it keep working.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "RotateAIGatewayProviderAPIKey",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::list_providers`]
 ///
@@ -2164,6 +3021,63 @@ impl<'a> ListProviders<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List AI Gateway providers: `GET /providers` (operation `ListAIGatewayProviders`).
+    ///
+    /// Returns one page of the account's user-defined (custom) providers; built-in providers live in ngrok's catalog and are not listed here.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProviderList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListAIGatewayProviders",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::AiGatewayProvider, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayProviders",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListAIGatewayProviders",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
+                        });
+                    Ok((page.ai_gateway_providers, next))
+                },
+            ),
+        )
+    }
 }
 /// Builder for [`Client::create_provider`]
 ///
@@ -2241,6 +3155,32 @@ impl<'a> CreateProvider<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create an AI Gateway provider: `POST /providers` (operation `CreateAIGatewayProvider`).
+    ///
+    /// Registers a user-defined provider pointing at a self-hosted or third-party LLM endpoint; built-in catalog providers cannot be created.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateAIGatewayProvider",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_providers`]
 ///
@@ -2314,6 +3254,30 @@ impl<'a> HeadProviders<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Check AI Gateway providers collection availability: `HEAD /providers` (operation `HeadAIGatewayProviders`).
+    ///
+    /// HEAD form of the provider list.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayProviders",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_provider`]
 ///
@@ -2374,6 +3338,32 @@ impl<'a> GetProvider<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Get an AI Gateway provider: `GET /providers/{id}` (operation `GetAIGatewayProvider`).
+    ///
+    /// Fetches one user-defined provider by ID.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetAIGatewayProvider",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::delete_provider`]
 ///
@@ -2425,6 +3415,30 @@ impl<'a> DeleteProvider<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Delete an AI Gateway provider: `DELETE /providers/{id}` (operation `DeleteAIGatewayProvider`).
+    ///
+    /// Deletes a provider and all its models; returns 409 while a provider key or an access key configuration entry still references it.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "DeleteAIGatewayProvider",
+                            ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_provider`]
 ///
@@ -2474,6 +3488,30 @@ impl<'a> HeadProvider<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Check AI Gateway provider availability: `HEAD /providers/{id}` (operation `HeadAIGatewayProvider`).
+    ///
+    /// HEAD form of the single provider get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayProvider",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -2572,6 +3610,32 @@ impl<'a> UpdateProvider<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Update an AI Gateway provider: `PATCH /providers/{id}` (operation `UpdateAIGatewayProvider`).
+    ///
+    /// Partial update; providerId cannot change. For models: omit to keep, [] to remove all, full list to replace the set.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "UpdateAIGatewayProvider",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_credit_transactions`]
 ///
@@ -2611,6 +3675,32 @@ impl<'a> GetCreditTransactions<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List credit transactions: `GET /credits/transactions` (operation `GetCreditTransactions`).
+    ///
+    /// Returns credit purchases and metered usage invoices merged into one list, newest first; read live from Stripe.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::CreditTransactionList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetCreditTransactions",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_credit_balance`]
 ///
@@ -2646,6 +3736,32 @@ impl<'a> GetCreditBalance<'a> {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Get credit balance: `GET /credits/balance` (operation `GetCreditBalance`).
+    ///
+    /// Returns the current credit balance in cents; may lag slightly behind usage events.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::CreditBalance, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetCreditBalance",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -2723,6 +3839,32 @@ impl<'a> CreateCheckoutSession<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create a Stripe checkout session: `POST /credits/checkout-session` (operation `CreateCheckoutSession`).
+    ///
+    /// Starts a Stripe-hosted checkout session for buying credits; returns the session ID and redirect URL.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::CheckoutSession, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateCheckoutSession",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::get_gateway_config`]
 ///
@@ -2760,6 +3902,32 @@ impl<'a> GetGatewayConfig<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Get AI Gateway configuration: `GET /gateway-config` (operation `GetAIGatewayConfig`).
+    ///
+    /// Returns the account-wide gateway settings (timeouts, token caps, metadata).
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "GetAIGatewayConfig",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::head_gateway_config`]
 ///
@@ -2788,6 +3956,30 @@ impl<'a> HeadGatewayConfig<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Check AI Gateway configuration availability: `HEAD /gateway-config` (operation `HeadAIGatewayConfig`).
+    ///
+    /// HEAD form of the gateway configuration get.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "HeadAIGatewayConfig",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -2863,6 +4055,32 @@ impl<'a> UpdateGatewayConfig<'a> {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Update AI Gateway configuration: `PATCH /gateway-config` (operation `UpdateAIGatewayConfig`).
+    ///
+    /// Updates account-wide gateway settings; fields left out keep their stored values.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "UpdateAIGatewayConfig",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -3029,6 +4247,63 @@ impl<'a> ListUsage<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List AI Gateway usage events: `GET /usage` (operation `ListAIGatewayUsage`).
+    ///
+    /// Lists per-attempt usage events for the account, filtered by time window and optionally one access key; paged via opaque cursor in nextPageUri.
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<types::AiGatewayUsageList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListAIGatewayUsage",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `cursor` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::AiGatewayUsageEvent, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListAIGatewayUsage",
+            self.client.config().max_pages(),
+            self.cursor.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListAIGatewayUsage",
+                            page.next_page_uri.as_deref(),
+                            "cursor",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.cursor(value)))
+                        });
+                    Ok((page.ai_gateway_usage, next))
+                },
+            ),
+        )
+    }
 }
 /// Builder for [`Client::get_usage_overview`]
 ///
@@ -3128,1369 +4403,6 @@ impl<'a> GetUsageOverview<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-impl<'a> ListAccessKeyConfigurations<'a> {
-    /// List AI Gateway access key configurations: `GET /access-key-configurations` (operation `ListAIGatewayAccessKeyConfigurations`).
-    ///
-    /// Returns one page of the caller account's access key configurations.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        types::AiGatewayAccessKeyConfigurationList,
-        crate::Error,
-    > {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListAIGatewayAccessKeyConfigurations",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListAIGatewayAccessKeyConfigurations",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayAccessKeyConfigurations",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_access_key_configurations, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> CreateAccessKeyConfiguration<'a> {
-    /// Create an AI Gateway access key configuration: `POST /access-key-configurations` (operation `CreateAIGatewayAccessKeyConfiguration`).
-    ///
-    /// Creates a reusable configuration bundling provider/model access scope and routing rules; access keys link to it to control what they may call and which credentials are used.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateAIGatewayAccessKeyConfiguration",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadAccessKeyConfigurations<'a> {
-    /// Check AI Gateway access key configurations collection availability: `HEAD /access-key-configurations` (operation `HeadAIGatewayAccessKeyConfigurations`).
-    ///
-    /// HEAD form of the configuration list; status/headers only, no body documented.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayAccessKeyConfigurations",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetAccessKeyConfiguration<'a> {
-    /// Get an AI Gateway access key configuration: `GET /access-key-configurations/{id}` (operation `GetAIGatewayAccessKeyConfiguration`).
-    ///
-    /// Fetches one access key configuration by its ID.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetAIGatewayAccessKeyConfiguration",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> DeleteAccessKeyConfiguration<'a> {
-    /// Delete an AI Gateway access key configuration: `DELETE /access-key-configurations/{id}` (operation `DeleteAIGatewayAccessKeyConfiguration`).
-    ///
-    /// Deletes a configuration by ID; refused while any access key still references it.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "DeleteAIGatewayAccessKeyConfiguration",
-                            ::reqwest::StatusCode::NO_CONTENT,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadAccessKeyConfiguration<'a> {
-    /// Check AI Gateway access key configuration availability: `HEAD /access-key-configurations/{id}` (operation `HeadAIGatewayAccessKeyConfiguration`).
-    ///
-    /// HEAD form of the single-configuration get (existence check).
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayAccessKeyConfiguration",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateAccessKeyConfiguration<'a> {
-    /// Update an AI Gateway access key configuration: `PATCH /access-key-configurations/{id}` (operation `UpdateAIGatewayAccessKeyConfiguration`).
-    ///
-    /// Partially updates a configuration: an omitted field is left as is, an explicit null clears it.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "UpdateAIGatewayAccessKeyConfiguration",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> ListAccessKeys<'a> {
-    /// List AI Gateway access keys: `GET /access-keys` (operation `ListAIGatewayAccessKeys`).
-    ///
-    /// Returns one page of the account's AI Gateway access keys.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKeyList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListAIGatewayAccessKeys",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::AiGatewayAccessKey, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListAIGatewayAccessKeys",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayAccessKeys",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_access_keys, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> CreateAccessKey<'a> {
-    /// Create an AI Gateway access key: `POST /access-keys` (operation `CreateAIGatewayAccessKey`).
-    ///
-    /// Creates a new ngrok-managed access key used to authenticate traffic to the gateway; plaintext token appears only in this response.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateAIGatewayAccessKey",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadAccessKeys<'a> {
-    /// Check AI Gateway access keys collection availability: `HEAD /access-keys` (operation `HeadAIGatewayAccessKeys`).
-    ///
-    /// HEAD form of the access key list.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayAccessKeys",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetAccessKey<'a> {
-    /// Get an AI Gateway access key: `GET /access-keys/{id}` (operation `GetAIGatewayAccessKey`).
-    ///
-    /// Fetches one access key by ID (token not included; redacted form only).
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetAIGatewayAccessKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> DeleteAccessKey<'a> {
-    /// Delete an AI Gateway access key: `DELETE /access-keys/{id}` (operation `DeleteAIGatewayAccessKey`).
-    ///
-    /// Deletes an access key by ID; clients using it are rejected immediately afterwards.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "DeleteAIGatewayAccessKey",
-                            ::reqwest::StatusCode::NO_CONTENT,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadAccessKey<'a> {
-    /// Check AI Gateway access key availability: `HEAD /access-keys/{id}` (operation `HeadAIGatewayAccessKey`).
-    ///
-    /// HEAD form of the single access key get.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayAccessKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateAccessKey<'a> {
-    /// Update an AI Gateway access key: `PATCH /access-keys/{id}` (operation `UpdateAIGatewayAccessKey`).
-    ///
-    /// Changes the mutable fields of an access key (label, description, metadata, linked configuration).
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayAccessKey, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "UpdateAIGatewayAccessKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> ListApiKeys<'a> {
-    /// List AI Gateway API keys: `GET /api-keys` (operation `ListAIGatewayAPIKeys`).
-    ///
-    /// Returns one page of the account's AI Gateway (management) API keys.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayApiKeyList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListAIGatewayAPIKeys",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::AiGatewayApiKey, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListAIGatewayAPIKeys",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayAPIKeys",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_api_keys, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> CreateApiKey<'a> {
-    /// Create an AI Gateway API key: `POST /api-keys` (operation `CreateAIGatewayAPIKey`).
-    ///
-    /// Creates a new management API key for the account; plaintext token returned only here.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateAIGatewayAPIKey",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadApiKeys<'a> {
-    /// Check AI Gateway API keys collection availability: `HEAD /api-keys` (operation `HeadAIGatewayAPIKeys`).
-    ///
-    /// HEAD form of the API key list.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayAPIKeys",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetApiKey<'a> {
-    /// Get an AI Gateway API key: `GET /api-keys/{id}` (operation `GetAIGatewayAPIKey`).
-    ///
-    /// Fetches one API key by ID.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetAIGatewayAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> DeleteApiKey<'a> {
-    /// Delete an AI Gateway API key: `DELETE /api-keys/{id}` (operation `DeleteAIGatewayAPIKey`).
-    ///
-    /// Deletes an API key by ID.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "DeleteAIGatewayAPIKey",
-                            ::reqwest::StatusCode::NO_CONTENT,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadApiKey<'a> {
-    /// Check AI Gateway API key availability: `HEAD /api-keys/{id}` (operation `HeadAIGatewayAPIKey`).
-    ///
-    /// HEAD form of the single API key get.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateApiKey<'a> {
-    /// Update an AI Gateway API key: `PATCH /api-keys/{id}` (operation `UpdateAIGatewayAPIKey`).
-    ///
-    /// Changes the mutable fields (name, description, metadata) of an API key.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayApiKey, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "UpdateAIGatewayAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> ListProviderApiKeys<'a> {
-    /// List AI Gateway provider keys: `GET /provider-keys` (operation `ListAIGatewayProviderAPIKeys`).
-    ///
-    /// Returns one page of stored upstream provider keys; can be narrowed to one provider.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListAIGatewayProviderAPIKeys",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListAIGatewayProviderAPIKeys",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayProviderAPIKeys",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_provider_keys, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> CreateProviderApiKey<'a> {
-    /// Create an AI Gateway provider key: `POST /provider-keys` (operation `CreateAIGatewayProviderAPIKey`).
-    ///
-    /// Stores a new upstream provider credential for the account. Provider keys are account-scoped: any access key configuration may reference them in its routing rules.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateAIGatewayProviderAPIKey",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadProviderApiKeys<'a> {
-    /// Check AI Gateway provider keys collection availability: `HEAD /provider-keys` (operation `HeadAIGatewayProviderAPIKeys`).
-    ///
-    /// HEAD form of the provider key list (declares beforeId/limit only, not provider).
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayProviderAPIKeys",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetProviderApiKey<'a> {
-    /// Get an AI Gateway provider key: `GET /provider-keys/{id}` (operation `GetAIGatewayProviderAPIKey`).
-    ///
-    /// Fetches one provider key by ID; the secret value is only ever shown redacted.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetAIGatewayProviderAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> DeleteProviderApiKey<'a> {
-    /// Delete an AI Gateway provider key: `DELETE /provider-keys/{id}` (operation `DeleteAIGatewayProviderAPIKey`).
-    ///
-    /// Deletes a provider key by ID.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "DeleteAIGatewayProviderAPIKey",
-                            ::reqwest::StatusCode::NO_CONTENT,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadProviderApiKey<'a> {
-    /// Check AI Gateway provider key availability: `HEAD /provider-keys/{id}` (operation `HeadAIGatewayProviderAPIKey`).
-    ///
-    /// HEAD form of the single provider key get.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayProviderAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateProviderApiKey<'a> {
-    /// Update an AI Gateway provider key: `PATCH /provider-keys/{id}` (operation `UpdateAIGatewayProviderAPIKey`).
-    ///
-    /// Changes a provider key's label, description or metadata (not its value).
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "UpdateAIGatewayProviderAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> RotateProviderApiKey<'a> {
-    /// Rotate an AI Gateway provider key: `POST /provider-keys/{id}/rotate` (operation `RotateAIGatewayProviderAPIKey`).
-    ///
-    /// Replaces the secret value of an existing provider key while keeping its ID, so configurations referencing it keep working.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "RotateAIGatewayProviderAPIKey",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> ListProviders<'a> {
-    /// List AI Gateway providers: `GET /providers` (operation `ListAIGatewayProviders`).
-    ///
-    /// Returns one page of the account's user-defined (custom) providers; built-in providers live in ngrok's catalog and are not listed here.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProviderList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListAIGatewayProviders",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::AiGatewayProvider, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListAIGatewayProviders",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayProviders",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_providers, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> CreateProvider<'a> {
-    /// Create an AI Gateway provider: `POST /providers` (operation `CreateAIGatewayProvider`).
-    ///
-    /// Registers a user-defined provider pointing at a self-hosted or third-party LLM endpoint; built-in catalog providers cannot be created.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateAIGatewayProvider",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadProviders<'a> {
-    /// Check AI Gateway providers collection availability: `HEAD /providers` (operation `HeadAIGatewayProviders`).
-    ///
-    /// HEAD form of the provider list.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayProviders",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetProvider<'a> {
-    /// Get an AI Gateway provider: `GET /providers/{id}` (operation `GetAIGatewayProvider`).
-    ///
-    /// Fetches one user-defined provider by ID.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetAIGatewayProvider",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> DeleteProvider<'a> {
-    /// Delete an AI Gateway provider: `DELETE /providers/{id}` (operation `DeleteAIGatewayProvider`).
-    ///
-    /// Deletes a provider and all its models; returns 409 while a provider key or an access key configuration entry still references it.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "DeleteAIGatewayProvider",
-                            ::reqwest::StatusCode::NO_CONTENT,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadProvider<'a> {
-    /// Check AI Gateway provider availability: `HEAD /providers/{id}` (operation `HeadAIGatewayProvider`).
-    ///
-    /// HEAD form of the single provider get.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayProvider",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateProvider<'a> {
-    /// Update an AI Gateway provider: `PATCH /providers/{id}` (operation `UpdateAIGatewayProvider`).
-    ///
-    /// Partial update; providerId cannot change. For models: omit to keep, [] to remove all, full list to replace the set.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayProvider, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "UpdateAIGatewayProvider",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetCreditTransactions<'a> {
-    /// List credit transactions: `GET /credits/transactions` (operation `GetCreditTransactions`).
-    ///
-    /// Returns credit purchases and metered usage invoices merged into one list, newest first; read live from Stripe.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::CreditTransactionList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetCreditTransactions",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetCreditBalance<'a> {
-    /// Get credit balance: `GET /credits/balance` (operation `GetCreditBalance`).
-    ///
-    /// Returns the current credit balance in cents; may lag slightly behind usage events.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::CreditBalance, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetCreditBalance",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> CreateCheckoutSession<'a> {
-    /// Create a Stripe checkout session: `POST /credits/checkout-session` (operation `CreateCheckoutSession`).
-    ///
-    /// Starts a Stripe-hosted checkout session for buying credits; returns the session ID and redirect URL.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::CheckoutSession, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateCheckoutSession",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> GetGatewayConfig<'a> {
-    /// Get AI Gateway configuration: `GET /gateway-config` (operation `GetAIGatewayConfig`).
-    ///
-    /// Returns the account-wide gateway settings (timeouts, token caps, metadata).
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "GetAIGatewayConfig",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadGatewayConfig<'a> {
-    /// Check AI Gateway configuration availability: `HEAD /gateway-config` (operation `HeadAIGatewayConfig`).
-    ///
-    /// HEAD form of the gateway configuration get.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "HeadAIGatewayConfig",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateGatewayConfig<'a> {
-    /// Update AI Gateway configuration: `PATCH /gateway-config` (operation `UpdateAIGatewayConfig`).
-    ///
-    /// Updates account-wide gateway settings; fields left out keep their stored values.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayConfig, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "UpdateAIGatewayConfig",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> ListUsage<'a> {
-    /// List AI Gateway usage events: `GET /usage` (operation `ListAIGatewayUsage`).
-    ///
-    /// Lists per-attempt usage events for the account, filtered by time window and optionally one access key; paged via opaque cursor in nextPageUri.
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<types::AiGatewayUsageList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListAIGatewayUsage",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `cursor` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::AiGatewayUsageEvent, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListAIGatewayUsage",
-            self.client.config().max_pages(),
-            self.cursor.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayUsage",
-                            page.next_page_uri.as_deref(),
-                            "cursor",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.cursor(value)))
-                        });
-                    Ok((page.ai_gateway_usage, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> GetUsageOverview<'a> {
     /// AI Gateway usage overview: `GET /usage/overview` (operation `GetAIGatewayUsageOverview`).
     ///
     /// Returns daily buckets of cost, request and error counts for a time window plus window totals, grouped by provider or access key.

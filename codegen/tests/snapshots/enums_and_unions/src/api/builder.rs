@@ -60,8 +60,6 @@ impl<'a> GetSteps<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-impl<'a> GetSteps<'a> {
     /// Get steps: `GET /steps` (operation `GetSteps`).
     ///
     ///

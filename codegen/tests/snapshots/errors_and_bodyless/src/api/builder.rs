@@ -71,6 +71,30 @@ impl<'a> CreateThing<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create a thing: `POST /things` (operation `CreateThing`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<types::Thing, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateThing",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::delete_thing`]
 ///
@@ -118,6 +142,30 @@ impl<'a> DeleteThing<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Delete a thing: `DELETE /things/{id}` (operation `DeleteThing`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "DeleteThing",
+                            ::reqwest::StatusCode::NO_CONTENT,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
         }
     }
 }
@@ -169,60 +217,6 @@ impl<'a> HeadThing<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-impl<'a> CreateThing<'a> {
-    /// Create a thing: `POST /things` (operation `CreateThing`).
-    ///
-    ///
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<types::Thing, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateThing",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> DeleteThing<'a> {
-    /// Delete a thing: `DELETE /things/{id}` (operation `DeleteThing`).
-    ///
-    ///
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<(), crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "DeleteThing",
-                            ::reqwest::StatusCode::NO_CONTENT,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> HeadThing<'a> {
     /// Check a thing: `HEAD /things/{id}` (operation `HeadThing`).
     ///
     ///

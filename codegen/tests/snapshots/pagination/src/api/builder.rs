@@ -94,6 +94,61 @@ impl<'a> ListThings<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// List things: `GET /things` (operation `ListThings`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<types::ThingList, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "ListThings",
+                            ::reqwest::StatusCode::OK,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
+    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
+    pub fn stream(
+        self,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::Thing, crate::Error>,
+    > {
+        let cursors = crate::runtime::paginate::Cursors::new(
+            "ListThings",
+            self.client.config().max_pages(),
+            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+        );
+        ::futures_util::StreamExt::boxed(
+            crate::runtime::paginate::pages(
+                cursors,
+                self,
+                |builder: Self| async move {
+                    let page = builder.clone().send().await?;
+                    let next = crate::runtime::paginate::next_page_param(
+                            "ListThings",
+                            page.next_page_uri.as_deref(),
+                            "beforeId",
+                        )
+                        .map(|next| {
+                            next.map(|value| (value.clone(), builder.before_id(value)))
+                        });
+                    Ok((page.things, next))
+                },
+            ),
+        )
+    }
 }
 /// Builder for [`Client::list_events`]
 ///
@@ -166,65 +221,6 @@ impl<'a> ListEvents<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-impl<'a> ListThings<'a> {
-    /// List things: `GET /things` (operation `ListThings`).
-    ///
-    ///
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<types::ThingList, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "ListThings",
-                            ::reqwest::StatusCode::OK,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-    /// Every item of every page, fetched lazily: the next page is requested (with the `beforeId` from `nextPageUri`) only when the current one is used up, so one page is in memory at a time. The stream ends after the last page or the first error; a cursor the stream already followed, or more pages than `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`.
-    pub fn stream(
-        self,
-    ) -> ::futures_util::stream::BoxStream<
-        'a,
-        ::std::result::Result<types::Thing, crate::Error>,
-    > {
-        let cursors = crate::runtime::paginate::Cursors::new(
-            "ListThings",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
-        );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
-                self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListThings",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.things, next))
-                },
-            ),
-        )
-    }
-}
-impl<'a> ListEvents<'a> {
     /// List events: `GET /events` (operation `ListEvents`).
     ///
     ///

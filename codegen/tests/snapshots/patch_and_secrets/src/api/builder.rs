@@ -71,6 +71,30 @@ impl<'a> CreateKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Create a key: `POST /keys` (operation `CreateKey`).
+    ///
+    ///
+    ///
+    /// # Errors
+    ///
+    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
+    pub async fn send(self) -> ::std::result::Result<types::Key, crate::Error> {
+        let client = self.client;
+        match self.send_raw().await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(error) => {
+                Err(
+                    crate::runtime::error::from_progenitor(
+                            "CreateKey",
+                            ::reqwest::StatusCode::CREATED,
+                            client.config(),
+                            error,
+                        )
+                        .await,
+                )
+            }
+        }
+    }
 }
 /// Builder for [`Client::update_key`]
 ///
@@ -155,34 +179,6 @@ impl<'a> UpdateKey<'a> {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-}
-impl<'a> CreateKey<'a> {
-    /// Create a key: `POST /keys` (operation `CreateKey`).
-    ///
-    ///
-    ///
-    /// # Errors
-    ///
-    /// A non-2xx answer is an [`Error::Api`](crate::Error::Api) carrying the status and the API's `errorCode`, `msg` and `details`; transport failures, undecodable bodies and invalid builder arguments are the other [`Error`](crate::Error) variants.
-    pub async fn send(self) -> ::std::result::Result<types::Key, crate::Error> {
-        let client = self.client;
-        match self.send_raw().await {
-            Ok(response) => Ok(response.into_inner()),
-            Err(error) => {
-                Err(
-                    crate::runtime::error::from_progenitor(
-                            "CreateKey",
-                            ::reqwest::StatusCode::CREATED,
-                            client.config(),
-                            error,
-                        )
-                        .await,
-                )
-            }
-        }
-    }
-}
-impl<'a> UpdateKey<'a> {
     /// Update a key: `PATCH /keys/{id}` (operation `UpdateKey`).
     ///
     ///
