@@ -5,6 +5,7 @@
 pub mod cassette;
 pub mod contract;
 pub mod fixtures;
+pub mod record;
 pub mod stub;
 
 /// The README's Rust example, compiled by `cargo test` so the newcomer's path cannot rot.

@@ -30,11 +30,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-// The recorder (`cargo xtask record`) is compiled into this test too, so that the round
-// trip below records with exactly the code the xtask runs.
-#[allow(dead_code)]
-#[path = "../../xtask/src/record.rs"]
-mod record;
+// The recorder `cargo xtask record` runs, so that the round trip below records with
+// exactly that code.
+use ngrok_ai_tests::record;
 
 fn spec() -> &'static ContractSpec<'static> {
     ContractSpec::repository()
