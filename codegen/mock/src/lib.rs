@@ -58,7 +58,7 @@
 //!
 //! let key = client
 //!     .create_access_key()
-//!     .body(types::AiGatewayAccessKeyCreate::builder().name("bot".to_string()))
+//!     .body(types::AiGatewayAccessKeyCreate::builder().name("bot"))
 //!     .send()
 //!     .await?;
 //! assert!(key.token.is_some()); // only the create response carries the token

@@ -264,7 +264,7 @@ fn quick_start(title: &str, api_version: &str, operations: usize) -> String {
 //! // Create: the token is in this response only, and redacted in Debug output.
 //! let key = client
 //!     .create_access_key()
-//!     .body(types::AiGatewayAccessKeyCreate::builder().name("support-bot".to_string()))
+//!     .body(types::AiGatewayAccessKeyCreate::builder().name("support-bot"))
 //!     .send()
 //!     .await?;
 //! let token = key.token.as_ref().expect("a create response carries the token");

@@ -14,6 +14,7 @@ mod open_enums;
 mod patch_fields;
 mod postprocess;
 mod rustdoc;
+mod text_setters;
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};

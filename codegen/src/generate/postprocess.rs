@@ -17,6 +17,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Resul
     let types = module_mut(file, "types")?;
     extend_types(types, plan)?;
     super::patch_fields::keep_nulls(types);
+    super::text_setters::take_str(types);
     let builder = module_mut(file, "builder")?;
     rewrite_builders(builder, spec, api, plan)?;
     file.items.extend(client_additions());

@@ -1863,14 +1863,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `id` (required).
@@ -1938,14 +1935,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (optional).
@@ -1953,12 +1947,9 @@ pub mod builder {
         /// Label.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self.name = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
         /// Sets `token` (optional).
@@ -2225,14 +2216,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `id` (required).
@@ -2268,14 +2256,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (required).
@@ -2423,14 +2408,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `metadata` (optional).
@@ -2438,14 +2420,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (required).
@@ -2552,14 +2531,11 @@ pub mod builder {
         /// URI of the following page; null when this is the last page.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -2785,16 +2761,11 @@ pub mod builder {
         /// Configuration to link; omit for allow-all.
         pub fn access_key_configuration_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.access_key_configuration_id = value
-                .try_into()
-                .map_err(|e| {
-                    format!(
-                        "error converting supplied value for access_key_configuration_id: {e}"
-                    )
-                });
+            self.access_key_configuration_id = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `description` (optional).
@@ -2802,14 +2773,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `metadata` (optional).
@@ -2817,14 +2785,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (optional).
@@ -2832,12 +2797,9 @@ pub mod builder {
         /// Label.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self.name = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
     }
@@ -2913,14 +2875,11 @@ pub mod builder {
         /// URI of the following page; null when this is the last page.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -3180,14 +3139,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `id` (required).
@@ -3255,14 +3211,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (optional).
@@ -3270,12 +3223,9 @@ pub mod builder {
         /// Label.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self.name = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
         /// Sets `token` (optional).
@@ -3390,14 +3340,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `metadata` (optional).
@@ -3405,14 +3352,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (optional).
@@ -3420,12 +3364,9 @@ pub mod builder {
         /// Label.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self.name = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
     }
@@ -3498,14 +3439,11 @@ pub mod builder {
         /// URI of the following page; null when this is the last page.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -3733,14 +3671,11 @@ pub mod builder {
         /// User metadata; null when none stored.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `perRequestTimeout` (required).
@@ -3910,16 +3845,11 @@ pub mod builder {
         /// Deadline per upstream attempt; Go duration string.
         pub fn per_request_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.per_request_timeout = value
-                .try_into()
-                .map_err(|e| {
-                    format!(
-                        "error converting supplied value for per_request_timeout: {e}"
-                    )
-                });
+            self.per_request_timeout = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `totalTimeout` (optional).
@@ -3927,14 +3857,11 @@ pub mod builder {
         /// Overall request deadline incl. failover; Go duration string (`30s`, `1m`).
         pub fn total_timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.total_timeout = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for total_timeout: {e}")
-                });
+            self.total_timeout = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
     }
@@ -4094,14 +4021,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `models` (optional).
@@ -4266,14 +4190,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `metadata` (optional).
@@ -4281,14 +4202,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (required).
@@ -4450,14 +4368,11 @@ pub mod builder {
         /// Free-text description.
         pub fn description<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.description = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
-                });
+            self.description = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `id` (required).
@@ -4525,14 +4440,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `name` (required).
@@ -4682,14 +4594,11 @@ pub mod builder {
         /// URI of the following page; null when this is the last page.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -4943,14 +4852,11 @@ pub mod builder {
         /// Arbitrary user metadata string.
         pub fn metadata<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.metadata = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
-                });
+            self.metadata = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `models` (optional).
@@ -5094,14 +5000,11 @@ pub mod builder {
         /// URI of the following page; null when this is the last page.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -5299,14 +5202,11 @@ pub mod builder {
         /// Base URL; can be changed but not cleared (not nullable).
         pub fn base_url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.base_url = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for base_url: {e}")
-                });
+            self.base_url = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `metadata` (optional).
@@ -5726,16 +5626,11 @@ pub mod builder {
         /// Redacted provider key; only when keySource is `user`.
         pub fn provider_key_display_name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.provider_key_display_name = value
-                .try_into()
-                .map_err(|e| {
-                    format!(
-                        "error converting supplied value for provider_key_display_name: {e}"
-                    )
-                });
+            self.provider_key_display_name = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `providerKeyId` (optional).
@@ -5743,14 +5638,11 @@ pub mod builder {
         /// Provider key used; only when keySource is `user`.
         pub fn provider_key_id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.provider_key_id = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for provider_key_id: {e}")
-                });
+            self.provider_key_id = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `reasoningTokens` (required).
@@ -5950,14 +5842,11 @@ pub mod builder {
         /// URI of the following page; null when this is the last page.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -6759,14 +6648,11 @@ pub mod builder {
         /// Stripe-hosted invoice page.
         pub fn invoice_url<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.invoice_url = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for invoice_url: {e}")
-                });
+            self.invoice_url = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `periodEnd` (required).
@@ -7134,14 +7020,11 @@ pub mod builder {
         /// Stable ngrok error code, when one applies.
         pub fn error_code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.error_code = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for error_code: {e}")
-                });
+            self.error_code = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `msg` (required).
@@ -7333,12 +7216,9 @@ pub mod builder {
         /// Model this rule applies to.
         pub fn model<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.model = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for model: {e}"));
+            self.model = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
         /// Sets `provider` (optional).
@@ -7346,14 +7226,11 @@ pub mod builder {
         /// Provider this rule applies to.
         pub fn provider<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.provider = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for provider: {e}")
-                });
+            self.provider = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `steps` (required).
@@ -7422,12 +7299,9 @@ pub mod builder {
         /// Provider-qualified model id, e.g. `openai:openai/gpt-5.5`.
         pub fn model<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.model = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for model: {e}"));
+            self.model = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
         /// Sets `provider` (optional).
@@ -7435,14 +7309,11 @@ pub mod builder {
         /// Provider reference; at most one provider rule per upstream (MVP).
         pub fn provider<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.provider = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for provider: {e}")
-                });
+            self.provider = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `steps` (required).
@@ -7689,12 +7560,9 @@ pub mod builder {
         /// Existing provider key to attach.
         pub fn id<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.id = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+            self.id = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
         /// Sets `name` (optional).
@@ -7702,12 +7570,9 @@ pub mod builder {
         /// Label for an inline-created key; pair with value.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self.name = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
         /// Sets `value` (optional).
@@ -7943,14 +7808,11 @@ pub mod builder {
         /// Surface within the format, e.g. `chat-completions`, `responses`, `messages`.
         pub fn surface<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.surface = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for surface: {e}")
-                });
+            self.surface = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
     }

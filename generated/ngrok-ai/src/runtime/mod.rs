@@ -26,6 +26,7 @@ pub mod path;
 pub mod retry;
 mod scrub;
 pub mod secret;
+pub mod setter;
 
 pub use config::{ClientBuilder, ClientConfig};
 pub use error::{ApiError, Error, ErrorBody};

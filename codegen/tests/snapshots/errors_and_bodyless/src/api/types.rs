@@ -102,14 +102,11 @@ pub mod builder {
         /// Error code.
         pub fn error_code<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.error_code = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for error_code: {e}")
-                });
+            self.error_code = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `msg` (required).
@@ -251,12 +248,9 @@ pub mod builder {
         /// Label.
         pub fn name<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.name = value
-                .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+            self.name = Ok(crate::runtime::setter::IntoOptional::into_optional(value));
             self
         }
     }

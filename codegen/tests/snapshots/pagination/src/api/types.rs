@@ -146,14 +146,11 @@ pub mod builder {
         /// Next page; null on the last.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `uri` (required).
@@ -259,14 +256,11 @@ pub mod builder {
         /// Next page; null on the last.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.next_page_uri = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+            self.next_page_uri = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
         /// Sets `things` (required).

@@ -333,14 +333,11 @@ pub mod builder {
         /// Not nullable; can change but not clear.
         pub fn timeout<T>(mut self, value: T) -> Self
         where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
+            T: crate::runtime::setter::IntoOptional<::std::string::String>,
         {
-            self.timeout = value
-                .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for timeout: {e}")
-                });
+            self.timeout = Ok(
+                crate::runtime::setter::IntoOptional::into_optional(value),
+            );
             self
         }
     }
