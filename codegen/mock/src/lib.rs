@@ -62,7 +62,7 @@
 //!     .send()
 //!     .await?;
 //! assert!(key.token.is_some()); // only the create response carries the token
-//! let page = client.list_access_keys().limit(10u32).send().await?;
+//! let page = client.list_access_keys().limit(10).send().await?;
 //! assert_eq!(page.ai_gateway_access_keys.len(), 1);
 //!
 //! // Test controls: state, faults, the request journal.

@@ -271,7 +271,7 @@ fn quick_start(title: &str, api_version: &str, operations: usize) -> String {
 //! assert!(!format!("{{token:?}}").contains(token.expose_secret()));
 //!
 //! // One page with `send()`, or every item of every page with `stream()`.
-//! let page = client.list_access_keys().limit(10u32).send().await?;
+//! let page = client.list_access_keys().limit(10).send().await?;
 //! assert_eq!(page.ai_gateway_access_keys.len(), 1);
 //! let mut keys = client.list_access_keys().stream();
 //! while let Some(listed) = keys.try_next().await? {{
