@@ -34,6 +34,11 @@ use crate::Settings;
 /// Selects the role of a child process started from this binary.
 pub const ROLE_ENV: &str = "NGROK_AI_BENCH_ROLE";
 const ROLE_FIXTURES: &str = "fixture-server";
+/// The same fixed-response server on a multi-threaded runtime: the loopback floor the
+/// mock section compares the mock with (what any Rust HTTP server can do on this machine).
+pub const ROLE_FLOOR: &str = "loopback-floor";
+/// The spec the fixture server takes its bodies from.
+pub const SPEC_VAR: &str = SPEC_ENV;
 const SPEC_ENV: &str = "NGROK_AI_BENCH_SPEC";
 
 const API_KEY: &str = "ngai_bench_key";
@@ -180,8 +185,10 @@ async fn respond(
 }
 
 /// The child process: serves the fixtures on 127.0.0.1, prints `port N`, and exits when
-/// its standard input closes (the parent ended).
-pub fn serve_fixtures() -> ExitCode {
+/// its standard input closes (the parent ended). `multi_thread`: the loopback floor of
+/// the mock section (the mock itself runs on a multi-threaded runtime); otherwise one
+/// thread, so the client measurements share the machine predictably.
+pub fn serve_fixtures(multi_thread: bool) -> ExitCode {
     let spec = std::env::var_os(SPEC_ENV).unwrap_or_default();
     let fixtures = match Fixtures::load(Path::new(&spec)) {
         Ok(f) => Arc::new(f),
@@ -195,10 +202,12 @@ pub fn serve_fixtures() -> ExitCode {
         let _ = std::io::stdin().read_to_end(&mut sink);
         std::process::exit(0);
     });
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("fixture server: {e}");

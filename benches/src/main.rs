@@ -145,8 +145,8 @@ fn cpu_model() -> String {
 }
 
 fn main() -> ExitCode {
-    if std::env::var(client::ROLE_ENV).is_ok() {
-        return client::serve_fixtures();
+    if let Ok(role) = std::env::var(client::ROLE_ENV) {
+        return client::serve_fixtures(role == client::ROLE_FLOOR);
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let settings = match parse(&args) {

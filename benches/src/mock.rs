@@ -90,6 +90,8 @@ struct Server {
     name: &'static str,
     child: Child,
     port: u16,
+    /// Held open for a child that exits when its standard input closes.
+    _stdin: Option<std::process::ChildStdin>,
 }
 
 impl Drop for Server {
@@ -186,8 +188,46 @@ fn start_mock(binary: &Path, seed: &Path) -> Result<Server, String> {
         name: "ngrok-ai-mock",
         child,
         port,
+        _stdin: None,
     };
     wait_ready(&mut server, Duration::from_secs(30))?;
+    Ok(server)
+}
+
+/// The loopback floor: this harness's own fixed-response hyper server (the client
+/// section's fixture server, on a multi-threaded runtime), answering GET and POST with
+/// the spec's examples and doing nothing else.
+fn start_floor(spec: &Path) -> Result<Server, String> {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut child = Command::new(exe)
+        .env(crate::client::ROLE_ENV, crate::client::ROLE_FLOOR)
+        .env(crate::client::SPEC_VAR, spec)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start the loopback floor server: {e}"))?;
+    let stdin = child.stdin.take();
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("the floor server has no stdout")?;
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let port = line
+        .trim()
+        .strip_prefix("port ")
+        .and_then(|p| p.parse().ok());
+    let mut server = Server {
+        name: "loopback floor",
+        child,
+        port: 0,
+        _stdin: stdin,
+    };
+    server.port = port.ok_or_else(|| format!("the floor server said {line:?}"))?;
     Ok(server)
 }
 
@@ -225,6 +265,7 @@ fn start_prism(prism: &Path, spec: &Path) -> Result<Server, String> {
         name: "prism",
         child,
         port,
+        _stdin: None,
     };
     wait_ready(&mut server, Duration::from_secs(120))?;
     Ok(server)
@@ -415,8 +456,13 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
     if let Err(e) = &prism {
         eprintln!("mock: Prism is not measured: {e}");
     }
+    let floor = start_floor(&spec);
+    if let Err(e) = &floor {
+        eprintln!("mock: the loopback floor is not measured: {e}");
+    }
     let mut ours = [Vec::new(), Vec::new()];
     let mut theirs = [Vec::new(), Vec::new()];
+    let mut floors = [Vec::new(), Vec::new()];
     for run in 0..runs {
         for (i, op) in [Op::Get, Op::Create].into_iter().enumerate() {
             // A fresh mock per measurement: POST starts from the same (seeded) state.
@@ -431,6 +477,17 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
             );
             ours[i].push(outcome);
             drop(server);
+            if let Ok(floor) = &floor {
+                let outcome = measure(floor, op, load)?;
+                eprintln!(
+                    "floor run {run} {op:?}: {:.0} req/s, {} requests, {} errors, {:.2} CPU s",
+                    outcome.rps(),
+                    outcome.requests,
+                    outcome.errors,
+                    outcome.server_cpu
+                );
+                floors[i].push(outcome);
+            }
             if let Ok(prism) = &prism {
                 let outcome = measure(prism, op, load)?;
                 eprintln!(
@@ -445,6 +502,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
         }
     }
     drop(prism);
+    drop(floor);
     let _ = std::fs::remove_file(&seed);
 
     let mut rows = Vec::new();
@@ -500,6 +558,30 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
                 .info_target("— (higher is better; robust to load)");
         }
         rows.extend([throughput, latency, efficiency]);
+        if !floors[i].is_empty() {
+            let (f_rps, _, _, _, f_errors, f_requests) = summary(&floors[i]);
+            let row = Row::new(
+                format!(
+                    "mock: {} throughput against the loopback floor ({shape})",
+                    op.label()
+                ),
+                format!("{} req/s", fmt_count(rps)),
+            )
+            .baseline(
+                format!(
+                    "fixed-response hyper server, same load: {} req/s{}",
+                    fmt_count(f_rps),
+                    errors_note(f_errors, f_requests)
+                ),
+                rps / f_rps,
+            );
+            // The mock authenticates, routes, validates, keeps state and encodes JSON;
+            // half of what a server doing none of that manages is the bar for reads.
+            rows.push(match op {
+                Op::Get => row.target("≥ 0.50×", rps / f_rps >= 0.5),
+                Op::Create => row.info_target("— (for information)"),
+            });
+        }
     }
     Ok(rows)
 }
