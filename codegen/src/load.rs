@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{CodegenError, Result};
+use crate::pointer::{join as pointer, METHODS};
 
 /// A loaded spec: the document both as JSON (for pointers, extensions and raw walks) and as
 /// typed OpenAPI.
@@ -221,21 +222,6 @@ fn count_nodes(text: &str) -> std::result::Result<(), serde_norway::Error> {
     Count(&nodes).deserialize(serde_norway::Deserializer::from_str(text))
 }
 
-/// Renders a sequence of unescaped reference tokens as a JSON pointer (RFC 6901).
-pub(crate) fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
-    let mut out = String::new();
-    for segment in segments {
-        out.push('/');
-        out.push_str(&escape(segment.as_ref()));
-    }
-    out
-}
-
-/// Escapes one JSON-pointer reference token (`~` → `~0`, `/` → `~1`).
-pub(crate) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
 fn yaml_error(err: &serde_norway::Error) -> (String, String) {
     let message = err.to_string();
     match err.location() {
@@ -395,10 +381,6 @@ enum Kind {
     MediaType,
     Schema,
 }
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 impl Kind {
     /// The kind of the child `segment` of a value of this kind, if it is one we drill into.

@@ -15,6 +15,22 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Renders a sequence of unescaped reference tokens as a JSON pointer.
+pub fn join<S: AsRef<str>>(segments: &[S]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        out.push('/');
+        out.push_str(&escape(segment.as_ref()));
+    }
+    out
+}
+
+/// The JSON pointer a local `$ref` names (`#/a%20b` → `/a b`), if it is local.
+pub fn ref_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    Some(percent_decode(fragment).unwrap_or_else(|| fragment.to_owned()))
+}
+
 /// `/paths/~1access-keys/get`: the pointer of an operation.
 pub fn operation(path: &str, method: &str) -> String {
     format!("/paths/{}/{method}", escape(path))

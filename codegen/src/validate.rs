@@ -21,11 +21,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{CodegenError, Problem, Result};
 use crate::json_schema;
-use crate::load::{escape, pointer, Spec};
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::load::Spec;
+use crate::pointer::{escape, join as pointer, ref_pointer, resolve_ref as resolve, METHODS};
 
 /// The vendor extensions this project defines (see spec/README.md).
 pub const KNOWN_EXTENSIONS: [&str; 6] = [
@@ -164,8 +161,8 @@ impl<'a> Checker<'a> {
         let mut next = Vec::new();
         if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
             let resolves = self.resolve(reference).is_some();
-            if let Some(target) = reference.strip_prefix('#').filter(|_| resolves) {
-                next.push(decode_fragment(target));
+            if let Some(target) = ref_pointer(reference).filter(|_| resolves) {
+                next.push(target);
             }
         }
         for key in ["allOf", "oneOf", "anyOf"] {
@@ -836,42 +833,4 @@ fn is_status(code: &str, class: u8) -> bool {
         && bytes[0] == class
         && ((bytes[1].is_ascii_digit() && bytes[2].is_ascii_digit())
             || (bytes[1].eq_ignore_ascii_case(&b'x') && bytes[2].eq_ignore_ascii_case(&b'x')))
-}
-
-/// Resolves a local reference (`#/…`) in `raw`, percent-decoding the fragment.
-fn resolve<'v>(raw: &'v Value, reference: &str) -> Option<&'v Value> {
-    let fragment = reference.strip_prefix('#')?;
-    let decoded = percent_decode(fragment)?;
-    if decoded.is_empty() {
-        return Some(raw);
-    }
-    if !decoded.starts_with('/') {
-        return None;
-    }
-    raw.pointer(&decoded)
-}
-
-/// A `$ref` fragment as a JSON pointer (percent-decoded where it can be).
-fn decode_fragment(fragment: &str) -> String {
-    percent_decode(fragment).unwrap_or_else(|| fragment.to_owned())
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_owned());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }

@@ -166,7 +166,7 @@ fn pointers_of(value: &Value, at: String, out: &mut Vec<String>) {
             for (k, v) in map {
                 pointers_of(
                     v,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    format!("{at}/{}", ngrok_ai_codegen::pointer::escape(k)),
                     out,
                 )
             }

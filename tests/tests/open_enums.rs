@@ -272,7 +272,7 @@ fn put(spec: &Value, document: &mut Value, steps: &[Step], value: &Value) -> Str
             if slot.is_null() {
                 *slot = example_of(spec, schema);
             }
-            let escaped = name.replace('~', "~0").replace('/', "~1");
+            let escaped = ngrok_ai_codegen::pointer::escape(name);
             format!("/{escaped}{}", put(spec, slot, rest, value))
         }
         Step::Item(schema) => {

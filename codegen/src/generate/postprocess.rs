@@ -307,11 +307,7 @@ fn status_constant(status: u16) -> Result<TokenStream, String> {
 fn operation_doc(spec: &Spec, op: &Operation) -> String {
     let raw = spec
         .raw
-        .pointer(&format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method
-        ))
+        .pointer(&crate::pointer::operation(&op.path, &op.method))
         .cloned()
         .unwrap_or_default();
     let summary = raw

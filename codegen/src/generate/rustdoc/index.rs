@@ -79,7 +79,7 @@ impl<'s> SpecDocs<'s> {
     /// The component schema typify named `rust`, from the spec as written if it is there.
     pub(super) fn schema(&self, rust: &str) -> Option<&Value> {
         let name = self.schema_names.get(rust)?;
-        let pointer = format!("/components/schemas/{}", escape(name));
+        let pointer = format!("/components/schemas/{}", crate::pointer::escape(name));
         self.raw
             .pointer(&pointer)
             .or_else(|| self.normalised.pointer(&pointer))
@@ -196,8 +196,4 @@ impl<'s> SpecDocs<'s> {
                     .and_then(|s| self.describe(s))
             })
     }
-}
-
-pub(super) fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
