@@ -24,8 +24,6 @@ pub struct Plan {
     pub replacements: BTreeMap<String, String>,
     /// String enums we generate ourselves as open enums: name → (doc, values).
     pub open_enums: BTreeMap<String, OpenEnum>,
-    /// The operations, as the spec names them, with what the generator needs per call.
-    pub operations: Vec<Operation>,
     /// Internally tagged unions (oneOf + discriminator) that get an `Unknown` variant.
     pub tagged_unions: Vec<String>,
 }
@@ -36,41 +34,15 @@ pub struct OpenEnum {
     pub values: Vec<String>,
 }
 
-/// What the generator needs to know about one operation.
-#[derive(Debug, Clone)]
-pub struct Operation {
-    /// operationId as the spec has it (used in errors, tracing and docs).
-    pub spec_id: String,
-    /// operationId given to progenitor (method and builder names derive from it).
-    pub rust_id: String,
-    pub method: String,
-    pub path: String,
-    /// The one success status the spec declares.
-    pub success_status: u16,
-    /// `Some` for list operations: how to reach the next page.
-    pub pagination: Option<Pagination>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Pagination {
-    /// Query parameter that selects the next page (`beforeId` or `cursor`).
-    pub param: String,
-    /// Array property of the response that holds the items.
-    pub items: String,
-    /// Component schema of one item.
-    pub item_schema: String,
-}
-
 use crate::pointer::METHODS as HTTP_METHODS;
 
 /// Runs every pass on a copy of `spec.raw`.
 pub fn normalise(spec: &Spec, api: &Api) -> Result<Plan> {
     let mut doc = spec.raw.clone();
-    let operations = collect_operations(api);
     let mut replacements = BTreeMap::new();
 
     keep_only_success_responses(&mut doc);
-    rename_operations(&mut doc, &operations);
+    rename_operations(&mut doc, api);
     let request_schemas = request_body_schemas(&doc);
     route_secrets(&mut doc, &mut replacements);
     route_nullable_request_fields(&mut doc, &request_schemas, &mut replacements).map_err(
@@ -92,7 +64,6 @@ pub fn normalise(spec: &Spec, api: &Api) -> Result<Plan> {
         openapi,
         replacements,
         open_enums,
-        operations,
         tagged_unions,
     })
 }
@@ -110,25 +81,6 @@ fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Valu
         })
 }
 
-/// What the generator needs from every operation, read off the API model.
-fn collect_operations(api: &Api) -> Vec<Operation> {
-    api.operations
-        .iter()
-        .map(|op| Operation {
-            spec_id: op.id.to_string(),
-            rust_id: op.rust_id.clone(),
-            method: op.method.to_string(),
-            path: op.path.to_string(),
-            success_status: op.status,
-            pagination: op.pagination.as_ref().map(|p| Pagination {
-                param: p.style.to_string(),
-                items: p.items.to_string(),
-                item_schema: p.item_schema.to_string(),
-            }),
-        })
-        .collect()
-}
-
 pub use crate::model::rust_operation_id;
 
 /// `#/components/schemas/Ref` → `Ref`.
@@ -136,10 +88,10 @@ fn ref_name(r: &str) -> &str {
     r.rsplit('/').next().unwrap_or(r)
 }
 
-fn rename_operations(doc: &mut Value, operations: &[Operation]) {
+fn rename_operations(doc: &mut Value, api: &Api) {
     for op in operations_mut(doc) {
         if let Some(Value::String(id)) = op.get_mut("operationId") {
-            if let Some(o) = operations.iter().find(|o| &o.spec_id == id) {
+            if let Some(o) = api.operation(id) {
                 *id = o.rust_id.clone();
             }
         }

@@ -8,7 +8,6 @@ use syn::{Item, ItemMod};
 use super::{format, hand_written, Output, HASH_HEADER, PACKAGE_COMMON, RUST_HEADER};
 use crate::error::{CodegenError, Result};
 use crate::load::Spec;
-use crate::normalise::Plan;
 
 /// Version of the snapshot crates (the shipped crate's comes from `release/`).
 const SNAPSHOT_VERSION: &str = "0.1.0";
@@ -58,14 +57,13 @@ pub struct ClientSyntax {
     pub api_mod: syn::File,
 }
 
-pub fn files(spec: &Spec, plan: &Plan, api: syn::File, layout: &Layout) -> Result<Output> {
-    files_and_syntax(spec, plan, api, layout).map(|(out, _)| out)
+pub fn files(spec: &Spec, api: syn::File, layout: &Layout) -> Result<Output> {
+    files_and_syntax(spec, api, layout).map(|(out, _)| out)
 }
 
 /// [`files`], also returning the syntax trees of the API modules.
 pub fn files_and_syntax(
     spec: &Spec,
-    plan: &Plan,
     mut api: syn::File,
     layout: &Layout,
 ) -> Result<(Output, ClientSyntax)> {
@@ -114,7 +112,7 @@ pub fn files_and_syntax(
         cargo_toml(&manifest, layout, &version).map_err(fail)?,
     );
     out.files
-        .insert(dir.join("src/lib.rs"), lib_rs(spec, plan, layout));
+        .insert(dir.join("src/lib.rs"), lib_rs(spec, layout));
     if !layout.copy_runtime {
         return Ok((out, syntax));
     }
@@ -201,10 +199,10 @@ categories = ["api-bindings", "web-programming::http-client"]
     ))
 }
 
-fn lib_rs(spec: &Spec, plan: &Plan, layout: &Layout) -> String {
+fn lib_rs(spec: &Spec, layout: &Layout) -> String {
     let title = spec.openapi.info.title.as_str();
     let api_version = spec.openapi.info.version.as_str();
-    let operations = plan.operations.len();
+    let operations = spec.openapi.operations().count();
     // Public so users reach its less common pieces (environment variable names,
     // `install_crypto_provider`, pagination helpers); the usual types are re-exported.
     let runtime_doc =

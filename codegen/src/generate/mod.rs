@@ -72,12 +72,8 @@ pub fn generate_with(spec: &Spec, api: &Api) -> Result<Output> {
 /// [`generate_with`], also returning the client's syntax trees (for the docs).
 pub fn generate_with_syntax(spec: &Spec, api: &Api) -> Result<(Output, ClientSyntax)> {
     let plan = normalise(spec, api)?;
-    let (mut output, syntax) = client_crate::files_and_syntax(
-        spec,
-        &plan,
-        generate_api(spec, api, &plan)?,
-        &Layout::client(),
-    )?;
+    let (mut output, syntax) =
+        client_crate::files_and_syntax(spec, generate_api(spec, api, &plan)?, &Layout::client())?;
     let expectations = httpmock_crate::files(spec, api, &plan)?;
     output.files.extend(expectations.files);
     output.owned_dirs.extend(expectations.owned_dirs);
@@ -88,7 +84,7 @@ pub fn generate_with_syntax(spec: &Spec, api: &Api) -> Result<(Output, ClientSyn
 pub fn generate_crate(spec: &Spec, layout: &Layout) -> Result<Output> {
     let api = Api::build(spec)?;
     let plan = normalise(spec, &api)?;
-    client_crate::files(spec, &plan, generate_api(spec, &api, &plan)?, layout)
+    client_crate::files(spec, generate_api(spec, &api, &plan)?, layout)
 }
 
 /// The progenitor settings: one place, so the client and the expectation mocks see the

@@ -9,7 +9,8 @@ use syn::{parse_quote, ImplItem, Item, ItemImpl, ItemMod, LitStr};
 use super::open_enums;
 use crate::load::Spec;
 use crate::model::Api;
-use crate::normalise::{type_name, Operation, Plan};
+use crate::model::Op;
+use crate::normalise::{type_name, Plan};
 use crate::syntax::is_named;
 
 pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Result<(), String> {
@@ -19,7 +20,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Resul
     super::patch_fields::keep_nulls(types);
     super::text_setters::take_str(types);
     let builder = module_mut(file, "builder")?;
-    rewrite_builders(builder, spec, api, plan)?;
+    rewrite_builders(builder, spec, api)?;
     file.items.extend(client_additions());
     super::rustdoc::document_client(file, api, plan)
 }
@@ -93,39 +94,26 @@ fn extend_types(types: &mut Vec<Item>, plan: &Plan) -> Result<(), String> {
 /// progenitor's `send` returns its own error type, which loses the status of a non-JSON
 /// error body and names no operation. Each builder's `send` becomes a private `send_raw`
 /// wrapped by a `send` returning `crate::Error`; list builders also get `stream`.
-fn rewrite_builders(
-    builder: &mut [Item],
-    spec: &Spec,
-    api: &Api,
-    plan: &Plan,
-) -> Result<(), String> {
+fn rewrite_builders(builder: &mut [Item], spec: &Spec, api: &Api) -> Result<(), String> {
     let mut seen = Vec::new();
     for item in builder.iter_mut() {
         let Item::Impl(imp) = item else { continue };
-        let Some(op) = rewrite_send(imp, plan)? else {
+        let Some(op) = rewrite_send(imp, api)? else {
             continue;
         };
-        let model = api
-            .operation(&op.spec_id)
-            .ok_or_else(|| format!("{} is not in the API model", op.spec_id))?;
-        super::builder_text::english_setter_errors(imp, model);
+        super::builder_text::english_setter_errors(imp, op);
         super::builder_text::drop_api_version_header(imp);
-        seen.push(op.spec_id.clone());
+        seen.push(op.id);
         // One impl per builder: `send` and `stream` join the setters, so a reader finds
         // the whole builder in one place.
         match wrapper_impl(imp, op, spec)? {
             Item::Impl(wrapper) => imp.items.extend(wrapper.items),
-            _ => {
-                return Err(format!(
-                    "{}: the send/stream impl did not parse",
-                    op.spec_id
-                ))
-            }
+            _ => return Err(format!("{}: the send/stream impl did not parse", op.id)),
         }
     }
-    for op in &plan.operations {
-        if !seen.contains(&op.spec_id) {
-            return Err(format!("progenitor emitted no builder for {}", op.spec_id));
+    for op in &api.operations {
+        if !seen.contains(&op.id) {
+            return Err(format!("progenitor emitted no builder for {}", op.id));
         }
     }
     Ok(())
@@ -133,7 +121,7 @@ fn rewrite_builders(
 
 /// Renames `send` to `send_raw` and puts the spec's operationId into its
 /// `OperationInfo`, so retries and tracing name operations as the API does.
-fn rewrite_send<'p>(imp: &mut ItemImpl, plan: &'p Plan) -> Result<Option<&'p Operation>, String> {
+fn rewrite_send<'a>(imp: &mut ItemImpl, api: &'a Api<'a>) -> Result<Option<&'a Op<'a>>, String> {
     let Some(send) = imp.items.iter_mut().find_map(|i| match i {
         ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
         _ => None,
@@ -145,19 +133,19 @@ fn rewrite_send<'p>(imp: &mut ItemImpl, plan: &'p Plan) -> Result<Option<&'p Ope
     let Some(literal) = finder.literal else {
         return Err("a builder's send() has no OperationInfo".into());
     };
-    let op = plan
+    let op = api
         .operations
         .iter()
-        .find(|o| o.rust_id.to_snake_case() == literal.value())
+        .find(|o| o.rust_method == literal.value())
         .ok_or_else(|| format!("no spec operation for progenitor's `{}`", literal.value()))?;
     let mut replace = ReplaceOperationId {
-        with: LitStr::new(&op.spec_id, Span::call_site()),
+        with: LitStr::new(op.id, Span::call_site()),
     };
     replace.visit_block_mut(&mut send.block);
     let mut paths = CheckPathSegments::default();
     paths.visit_block_mut(&mut send.block);
     if let Some(error) = paths.error {
-        return Err(format!("{}: {error}", op.spec_id));
+        return Err(format!("{}: {error}", op.id));
     }
     send.sig.ident = format_ident!("send_raw");
     send.vis = syn::Visibility::Inherited;
@@ -304,10 +292,10 @@ fn status_constant(status: u16) -> Result<TokenStream, String> {
     })
 }
 
-fn operation_doc(spec: &Spec, op: &Operation) -> String {
+fn operation_doc(spec: &Spec, op: &Op) -> String {
     let raw = spec
         .raw
-        .pointer(&crate::pointer::operation(&op.path, &op.method))
+        .pointer(&crate::pointer::operation(op.path, op.method))
         .cloned()
         .unwrap_or_default();
     let summary = raw
@@ -324,24 +312,24 @@ fn operation_doc(spec: &Spec, op: &Operation) -> String {
          invalid builder arguments are the other [`Error`](crate::Error) variants.",
         op.method.to_uppercase(),
         op.path,
-        op.spec_id
+        op.id
     )
 }
 
-fn wrapper_impl(imp: &ItemImpl, op: &Operation, spec: &Spec) -> Result<Item, String> {
+fn wrapper_impl(imp: &ItemImpl, op: &Op, spec: &Spec) -> Result<Item, String> {
     let self_ty = &imp.self_ty;
     let generics = &imp.generics;
     let success = success_type(imp)?;
-    let spec_id = &op.spec_id;
-    let status = status_constant(op.success_status)?;
+    let spec_id = op.id;
+    let status = status_constant(op.status)?;
     let doc = operation_doc(spec, op);
     let stream = match &op.pagination {
         None => quote!(),
         Some(p) => {
-            let item_ty = format_ident!("{}", type_name(&p.item_schema));
+            let item_ty = format_ident!("{}", type_name(p.item_schema));
             let items = format_ident!("{}", p.items.to_snake_case());
-            let param = format_ident!("{}", p.param.to_snake_case());
-            let param_name = &p.param;
+            let param = format_ident!("{}", p.style.to_snake_case());
+            let param_name = p.style;
             let stream_doc = format!(
                 " Every item of every page, fetched lazily: the next page is requested (with the \
                  `{param_name}` from `nextPageUri`) only when the current one is used up, so one \
