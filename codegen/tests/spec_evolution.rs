@@ -188,7 +188,7 @@ fn evolve(spec_yaml: &str, additions_yaml: &str) -> Value {
     );
 
     // (e) a removed operation: the HEAD of a list (a convention the mock serves without a
-    // hook; an operation with a hook in codegen/mock/src/hooks.rs is, by design, a
+    // hook; an operation with a hook in codegen/handwritten/mock/src/hooks.rs is, by design, a
     // compile error there when the spec drops it).
     let provider_keys = at(&mut doc, "/paths/~1provider-keys")
         .as_object_mut()

@@ -137,8 +137,8 @@ struct ReleaseArgs {
 /// ancestors that holds `spec/ngrok-ai.yaml` and a workspace `Cargo.toml`, found at run
 /// time.
 ///
-/// The generator inside this binary reads its templates (`codegen/runtime`, `codegen/mock`,
-/// `codegen/cli`, `release/`) from the checkout it was built in. With one
+/// The generator inside this binary reads its templates (`codegen/handwritten/client`, `codegen/handwritten/mock`,
+/// `codegen/handwritten/cli`, `release/`) from the checkout it was built in. With one
 /// `CARGO_TARGET_DIR` shared by two checkouts, cargo can run the xtask built in the other
 /// one (both link `target/debug/xtask`), which would write this checkout's `generated/`
 /// from that checkout's templates: that is refused here, naming both.

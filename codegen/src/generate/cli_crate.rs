@@ -1,12 +1,12 @@
-//! Lays out the `ngrok-ai-cli` crate (binary `ngrok-ai`): the runtime copied from
-//! `codegen/cli/src` (tested there as `ngrok-ai-cli-runtime`), plus `src/commands.rs`
+//! Lays out the `ngrok-ai-cli` crate (binary `ngrok-ai`): the hand-written part copied from
+//! `codegen/handwritten/cli/src` (tested there as `ngrok-ai-cli-handwritten`), plus `src/commands.rs`
 //! from the API model: the command table (groups, commands, arguments, named by
 //! [`crate::model::cli`], the rule the docs use too) and `dispatch`, which calls the typed
 //! client's builder of each operation with the types its setters take (read from the
 //! client's syntax tree, so the CLI follows the client).
 //!
-//! `codegen/cli/src/commands.rs` is a stand-in that `include!`s the generated file; it and
-//! `main.rs` (which names the runtime's library) are the files not copied.
+//! `codegen/handwritten/cli/src/commands.rs` is a stand-in that `include!`s the generated file; it and
+//! `main.rs` (which names the hand-written library) are the files not copied.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -27,19 +27,19 @@ use crate::model::Api;
 /// Directory of the generated CLI crate, relative to the repository root.
 pub const CLI_DIR: &str = "generated/ngrok-ai-cli";
 
-/// Path dependencies of the runtime crate, and what they become in `generated/`.
+/// Path dependencies of the hand-written crate, and what they become in `generated/`.
 const DEPS: [(&str, &str); 2] = [
     (
-        r#"path = "../../generated/ngrok-ai-mock""#,
+        r#"path = "../../../generated/ngrok-ai-mock""#,
         r#"path = "../ngrok-ai-mock""#,
     ),
     (
-        r#"path = "../../generated/ngrok-ai""#,
+        r#"path = "../../../generated/ngrok-ai""#,
         r#"path = "../ngrok-ai""#,
     ),
 ];
 
-/// Files of `codegen/cli/src` that are not copied (the generator writes its own).
+/// Files of `codegen/handwritten/cli/src` that are not copied (the generator writes its own).
 const NOT_COPIED: [&str; 2] = ["commands.rs", "main.rs"];
 
 const MAIN_RS: &str =
@@ -51,7 +51,7 @@ fn main() -> std::process::ExitCode {
 ";
 
 fn cli_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("cli")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("handwritten/cli")
 }
 
 /// Adds the CLI crate's files to `output`.
@@ -73,13 +73,13 @@ pub fn files(spec: &Spec, api: &Api, client: &ClientSyntax) -> Result<Output> {
         owned_dirs: vec![dir.clone()],
         ..Output::default()
     };
-    let runtime = cli_dir();
-    let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
+    let hand = cli_dir();
+    let manifest = hand_written::read(&hand.join("Cargo.toml"))?;
     out.files.insert(
         dir.join("Cargo.toml"),
         cargo_toml(&manifest, &crate::release::crate_version()?).map_err(fail)?,
     );
-    for (name, text) in hand_written::rust_sources(&runtime.join("src"))? {
+    for (name, text) in hand_written::rust_sources(&hand.join("src"))? {
         if !NOT_COPIED.contains(&name.as_str()) {
             out.files
                 .insert(dir.join("src").join(&name), format!("{RUST_HEADER}{text}"));
@@ -92,12 +92,12 @@ pub fn files(spec: &Spec, api: &Api, client: &ClientSyntax) -> Result<Output> {
     Ok(out)
 }
 
-fn cargo_toml(runtime_manifest: &str, version: &str) -> std::result::Result<String, String> {
-    let mut deps = hand_written::toml_section(runtime_manifest, "[dependencies]")
-        .ok_or("codegen/cli/Cargo.toml has no [dependencies]")?;
+fn cargo_toml(hand_manifest: &str, version: &str) -> std::result::Result<String, String> {
+    let mut deps = hand_written::toml_section(hand_manifest, "[dependencies]")
+        .ok_or("codegen/handwritten/cli/Cargo.toml has no [dependencies]")?;
     for (from, to) in DEPS {
         if !deps.contains(from) {
-            return Err(format!("codegen/cli/Cargo.toml must depend on `{from}`"));
+            return Err(format!("codegen/handwritten/cli/Cargo.toml must depend on `{from}`"));
         }
         deps = deps.replace(from, to);
     }
@@ -363,7 +363,7 @@ fn commands_rs(api: &Api, client: &ClientSyntax) -> std::result::Result<String, 
     );
     let file: syn::File =
         syn::parse_str(&src).map_err(|e| format!("generated commands.rs does not parse: {e}"))?;
-    // Plain comments only: the runtime crate `include!`s this file.
+    // Plain comments only: the hand-written crate `include!`s this file.
     Ok(format!(
         "{RUST_HEADER}// The ngrok-ai command table and dispatch, from the API model (codegen/src/model/cli.rs).\n{}",
         format_owned(file)

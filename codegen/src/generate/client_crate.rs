@@ -1,5 +1,5 @@
 //! Lays out the `ngrok-ai` crate: manifest, `lib.rs`, progenitor's modules split into
-//! files, and the runtime copied from `codegen/runtime/src`.
+//! files, and the runtime copied from `codegen/handwritten/client/src`.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ pub struct Layout {
     pub package: String,
     /// `true`: copy the runtime into the crate (what users get), version it and give it
     /// its changelog from `release/` ([`crate::release`]). `false`: point `mod runtime`
-    /// at `codegen/runtime/src` with `#[path]` (snapshot crates, which only need to
+    /// at `codegen/handwritten/client/src` with `#[path]` (snapshot crates, which only need to
     /// compile and should not repeat the runtime; version 0.1.0).
     pub copy_runtime: bool,
     /// Crate docs with a quick start that calls this API's operations.
@@ -41,9 +41,9 @@ impl Layout {
 }
 
 /// The runtime sources, read from the codegen crate's own tree so that the copy in
-/// `generated/` is byte-for-byte what `cargo test -p ngrok-ai-runtime` tested.
+/// `generated/` is byte-for-byte what `cargo test -p ngrok-ai-client-handwritten` tested.
 fn runtime_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("handwritten/client")
 }
 
 /// The client's API modules as syntax trees, before formatting: what the docs read, so
@@ -178,7 +178,7 @@ fn cargo_toml(
 ) -> std::result::Result<String, String> {
     let package = &layout.package;
     let deps = hand_written::toml_section(runtime_manifest, "[dependencies]")
-        .ok_or("codegen/runtime/Cargo.toml has no [dependencies]")?;
+        .ok_or("codegen/handwritten/client/Cargo.toml has no [dependencies]")?;
     let deps = format!("{}\n", deps.trim_end());
     let dev_deps = if layout.quick_start {
         QUICK_START_DEV_DEPENDENCIES
@@ -212,7 +212,7 @@ fn lib_rs(spec: &Spec, layout: &Layout) -> String {
     } else {
         let depth = layout.dir.components().count() + 1;
         format!(
-            "{runtime_doc}\n#[path = \"{}codegen/runtime/src/lib.rs\"]\npub mod runtime;",
+            "{runtime_doc}\n#[path = \"{}codegen/handwritten/client/src/lib.rs\"]\npub mod runtime;",
             "../".repeat(depth)
         )
     };

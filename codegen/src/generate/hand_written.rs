@@ -1,5 +1,5 @@
 //! Reading the hand-written crates whose sources the generator copies into `generated/`
-//! (`codegen/runtime` into the client, `codegen/mock` into the mock).
+//! (`codegen/handwritten/client` into the client, `mock` into the mock, `cli` into the command line).
 
 use std::path::Path;
 

@@ -1,5 +1,5 @@
-//! Lays out the `ngrok-ai-mock` crate: the mock runtime copied from `codegen/mock/src`
-//! (unit-tested there as `ngrok-ai-mock-runtime`), plus what comes from the spec:
+//! Lays out the `ngrok-ai-mock` crate: the mock's hand-written part copied from `codegen/handwritten/mock/src`
+//! (unit-tested there as `ngrok-ai-mock-handwritten`), plus what comes from the spec:
 //!
 //! * `src/spec.rs`: the route table (method, path template, operationId, success status,
 //!   request and response body schemas, query parameters with types and bounds,
@@ -7,9 +7,9 @@
 //! * `src/schemas.json`: every component schema converted to one JSON Schema 2020-12
 //!   document (`$defs`), so the mock validates bodies without parsing OpenAPI at run time.
 //!
-//! `codegen/mock/src/spec.rs` is a stand-in that `include!`s the generated `spec.rs`, so
-//! the runtime crate tests exactly the table users get. It and `main.rs` (which names the
-//! runtime's library) are the files not copied.
+//! `codegen/handwritten/mock/src/spec.rs` is a stand-in that `include!`s the generated `spec.rs`, so
+//! the hand-written crate tests exactly the table users get. It and `main.rs` (which names the
+//! hand-written crate's library) are the files not copied.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -27,14 +27,14 @@ use crate::model::{Api, Body, Op, Param};
 /// Directory of the generated mock crate, relative to the repository root.
 pub const MOCK_DIR: &str = "generated/ngrok-ai-mock";
 
-/// The runtime's path dependency on the client, and what it becomes in `generated/`.
-const CLIENT_DEP_RUNTIME: &str = r#"path = "../../generated/ngrok-ai""#;
+/// The hand-written crate's path dependency on the client, and what it becomes in `generated/`.
+const CLIENT_DEP_HANDWRITTEN: &str = r#"path = "../../../generated/ngrok-ai""#;
 const CLIENT_DEP_GENERATED: &str = r#"path = "../ngrok-ai""#;
 
-/// Files of `codegen/mock/src` that are not copied (the generator writes its own).
+/// Files of `codegen/handwritten/mock/src` that are not copied (the generator writes its own).
 const NOT_COPIED: [&str; 2] = ["spec.rs", "main.rs"];
 
-/// The generated crate's binary: the runtime's `main.rs` names the runtime's library.
+/// The generated crate's binary: the hand-written `main.rs` names the hand-written library.
 const MAIN_RS: &str =
     "//! `ngrok-ai-mock`: the fake ngrok.ai management API as a standalone server.
 //! Run with `--help` for the options; see the library docs for the seed file format.
@@ -45,7 +45,7 @@ fn main() -> std::process::ExitCode {
 ";
 
 fn mock_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("mock")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("handwritten/mock")
 }
 
 /// Adds the mock crate's files to `output` (the client's files).
@@ -68,13 +68,13 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
         file: spec.path.clone(),
         message,
     };
-    let runtime = mock_dir();
-    let manifest = hand_written::read(&runtime.join("Cargo.toml"))?;
+    let hand = mock_dir();
+    let manifest = hand_written::read(&hand.join("Cargo.toml"))?;
     out.files.insert(
         dir.join("Cargo.toml"),
         cargo_toml(&manifest, &crate::release::crate_version()?).map_err(fail)?,
     );
-    let sources = hand_written::rust_sources(&runtime.join("src"))?;
+    let sources = hand_written::rust_sources(&hand.join("src"))?;
     let handled = operations_named(&sources);
     let covered = |op: &Op| {
         handled.contains(&op.variant)
@@ -117,9 +117,9 @@ pub fn files(spec: &Spec, api: &Api) -> Result<Output> {
     Ok(out)
 }
 
-/// Every `Operation::Variant` the hand-written runtime names outside comments: the
-/// operations a hook handles (the runtime matches on the generated enum, never on
-/// operationId strings). A text scan: parsing the runtime with syn for this cost more
+/// Every `Operation::Variant` the hand-written crate names outside comments: the
+/// operations a hook handles (the hand-written code matches on the generated enum, never on
+/// operationId strings). A text scan: parsing the hand-written code with syn for this cost more
 /// than the rest of the mock's generation.
 fn operations_named(sources: &[(String, String)]) -> BTreeSet<String> {
     let mut named = BTreeSet::new();
@@ -148,17 +148,17 @@ fn operations_named(sources: &[(String, String)]) -> BTreeSet<String> {
     named
 }
 
-/// The generated manifest: the runtime's `[dependencies]`, with the client dependency
+/// The generated manifest: the hand-written crate's `[dependencies]`, with the client dependency
 /// pointed at the sibling `generated/ngrok-ai`.
-fn cargo_toml(runtime_manifest: &str, version: &str) -> std::result::Result<String, String> {
-    let deps = hand_written::toml_section(runtime_manifest, "[dependencies]")
-        .ok_or("codegen/mock/Cargo.toml has no [dependencies]")?;
-    if !deps.contains(CLIENT_DEP_RUNTIME) {
+fn cargo_toml(hand_manifest: &str, version: &str) -> std::result::Result<String, String> {
+    let deps = hand_written::toml_section(hand_manifest, "[dependencies]")
+        .ok_or("codegen/handwritten/mock/Cargo.toml has no [dependencies]")?;
+    if !deps.contains(CLIENT_DEP_HANDWRITTEN) {
         return Err(format!(
-            "codegen/mock/Cargo.toml must depend on the client with `{CLIENT_DEP_RUNTIME}`"
+            "codegen/handwritten/mock/Cargo.toml must depend on the client with `{CLIENT_DEP_HANDWRITTEN}`"
         ));
     }
-    let deps = deps.replace(CLIENT_DEP_RUNTIME, CLIENT_DEP_GENERATED);
+    let deps = deps.replace(CLIENT_DEP_HANDWRITTEN, CLIENT_DEP_GENERATED);
     Ok(format!(
         r#"{HASH_HEADER}[package]
 name = "ngrok-ai-mock"

@@ -464,7 +464,7 @@ async fn the_new_query_enum_value_reaches_the_mock() {
             .contains("groupBy=model"),
         "{last:?}"
     );
-    // The overview is a hook (codegen/mock/src/hooks.rs): grouping is behaviour the spec
+    // The overview is a hook (codegen/handwritten/mock/src/hooks.rs): grouping is behaviour the spec
     // cannot state, so a value the hook does not know is a 400 naming the parameter,
     // never a 5xx or an answer outside the spec.
     if let Err(error) = result {

@@ -6,7 +6,7 @@
 #[rustfmt::skip]
 mod api;
 /// Support code of the generated client: configuration, errors, retries, pagination.
-#[path = "../../../../../codegen/runtime/src/lib.rs"]
+#[path = "../../../../../codegen/handwritten/client/src/lib.rs"]
 pub mod runtime;
 
 pub use api::{builder, types, Client};

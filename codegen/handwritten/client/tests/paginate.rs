@@ -4,10 +4,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt};
-use ngrok_ai_runtime::paginate::{pages, Cursors};
-use ngrok_ai_runtime::Error;
+use ngrok_ai_client_handwritten::paginate::{pages, Cursors};
+use ngrok_ai_client_handwritten::Error;
 
-type Page = Result<ngrok_ai_runtime::paginate::Page<i32, usize>, Error>;
+type Page = Result<ngrok_ai_client_handwritten::paginate::Page<i32, usize>, Error>;
 
 fn cursors() -> Cursors {
     Cursors::new("ListX", 10_000, None)
@@ -179,12 +179,12 @@ async fn fresh_cursors_forever_stop_at_the_page_cap() {
     assert!(error.to_string().contains("50 pages"), "{error}");
 
     // The default cap is generous but finite.
-    let (_, _, config) = ngrok_ai_runtime::ClientBuilder::new()
+    let (_, _, config) = ngrok_ai_client_handwritten::ClientBuilder::new()
         .api_key("k")
         .build_parts()
         .unwrap();
     assert_eq!(config.max_pages(), 10_000);
-    let (_, _, config) = ngrok_ai_runtime::ClientBuilder::new()
+    let (_, _, config) = ngrok_ai_client_handwritten::ClientBuilder::new()
         .api_key("k")
         .max_pages(7)
         .build_parts()

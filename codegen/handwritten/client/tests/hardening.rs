@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ngrok_ai_runtime::error::from_progenitor;
-use ngrok_ai_runtime::retry::execute;
-use ngrok_ai_runtime::{ClientBuilder, ClientConfig, Error, RetryPolicy};
+use ngrok_ai_client_handwritten::error::from_progenitor;
+use ngrok_ai_client_handwritten::retry::execute;
+use ngrok_ai_client_handwritten::{ClientBuilder, ClientConfig, Error, RetryPolicy};
 use progenitor_client::{Error as P, ResponseValue};
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -447,7 +447,7 @@ async fn control_characters_never_reach_the_message() {
 
 #[tokio::test]
 async fn dot_segments_are_rejected_before_sending() {
-    use ngrok_ai_runtime::path::check_segment;
+    use ngrok_ai_client_handwritten::path::check_segment;
     let (_, _, config) = builder("http://127.0.0.1:9").build_parts().unwrap();
     for id in ["", ".", ".."] {
         // What the generated builder does with a path parameter.

@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ngrok_ai_runtime::config::ClientBuilder;
-use ngrok_ai_runtime::error::{from_response, Error};
-use ngrok_ai_runtime::retry::{execute, RetryPolicy};
-use ngrok_ai_runtime::ClientConfig;
+use ngrok_ai_client_handwritten::config::ClientBuilder;
+use ngrok_ai_client_handwritten::error::{from_response, Error};
+use ngrok_ai_client_handwritten::retry::{execute, RetryPolicy};
+use ngrok_ai_client_handwritten::ClientConfig;
 use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -282,7 +282,7 @@ async fn sets_auth_and_user_agent_and_drops_api_version() {
     );
     assert!(
         head.contains(concat!(
-            "user-agent: ngrok-ai-runtime/",
+            "user-agent: ngrok-ai-client-handwritten/",
             env!("CARGO_PKG_VERSION"),
             " tests/1"
         )),
@@ -293,7 +293,7 @@ async fn sets_auth_and_user_agent_and_drops_api_version() {
 #[tokio::test]
 async fn user_supplied_client_is_authenticated_too() {
     let server = serve(vec![reply("200 OK", &[], "")]).await;
-    ngrok_ai_runtime::config::install_crypto_provider();
+    ngrok_ai_client_handwritten::config::install_crypto_provider();
     let (base, http, config) = ClientBuilder::new()
         .api_key("custom-key")
         .base_url(&server.base)

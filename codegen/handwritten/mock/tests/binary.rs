@@ -1,4 +1,4 @@
-//! The `ngrok-ai-mock` binary (built here as `ngrok-ai-mock-runtime`): `--port 0`
+//! The `ngrok-ai-mock` binary (built here as `ngrok-ai-mock-handwritten`): `--port 0`
 //! startup, a seed file, an authenticated request, the request log, and a clean exit on
 //! SIGTERM. Also the same code path in-process through `cli::run`.
 
@@ -24,7 +24,7 @@ fn seed_file() -> std::path::PathBuf {
 #[test]
 fn binary_serves_logs_and_stops_on_sigterm() {
     let seed = seed_file();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-handwritten"))
         .args(["--port", "0", "--api-key", API_KEY, "--seed"])
         .arg(&seed)
         .stdout(Stdio::null())
@@ -122,14 +122,14 @@ fn binary_serves_logs_and_stops_on_sigterm() {
 
 #[test]
 fn binary_rejects_bad_arguments_and_prints_help() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-handwritten"))
         .args(["--port", "nope", "--api-key", "k"])
         .env_remove("NGROK_AI_MOCK_API_KEY")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--port"));
-    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-handwritten"))
         .arg("--help")
         .output()
         .unwrap();
@@ -137,19 +137,19 @@ fn binary_rejects_bad_arguments_and_prints_help() {
     let mut help = String::new();
     out.stdout.as_slice().read_to_string(&mut help).unwrap();
     assert!(help.contains("--seed <FILE>") && help.contains("--journal-capacity <N>"));
-    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-handwritten"))
         .args(["--api-key", "k", "--bogus"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "unknown arguments are errors");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--bogus"));
-    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-handwritten"))
         .arg("--version")
         .output()
         .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
-    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-runtime"))
+    let out = Command::new(env!("CARGO_BIN_EXE_ngrok-ai-mock-handwritten"))
         .args([
             "--port",
             "0",
@@ -166,18 +166,18 @@ fn binary_rejects_bad_arguments_and_prints_help() {
 
 #[tokio::test]
 async fn cli_run_in_process() {
-    let options = match ngrok_ai_mock_runtime::cli::parse_args(
+    let options = match ngrok_ai_mock_handwritten::cli::parse_args(
         ["--port", "0", "--api-key", API_KEY].map(String::from),
         None,
     )
     .unwrap()
     {
-        ngrok_ai_mock_runtime::cli::Command::Run(options) => options,
+        ngrok_ai_mock_handwritten::cli::Command::Run(options) => options,
         other => panic!("{other:?}"),
     };
     let (url_tx, url_rx) = tokio::sync::oneshot::channel::<String>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(ngrok_ai_mock_runtime::cli::run(
+    let server = tokio::spawn(ngrok_ai_mock_handwritten::cli::run(
         options,
         move |url| {
             let _ = url_tx.send(url.to_owned());

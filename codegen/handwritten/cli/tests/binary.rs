@@ -1,4 +1,4 @@
-//! The `ngrok-ai` binary (this crate's build of it, `ngrok-ai-cli-runtime`, compiled from
+//! The `ngrok-ai` binary (this crate's build of it, `ngrok-ai-cli-handwritten`, compiled from
 //! the same sources and the same generated `commands.rs`) run as a process against the
 //! in-process mock server:
 //!
@@ -13,12 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use ngrok_ai_cli_runtime::commands::COMMANDS;
-use ngrok_ai_cli_runtime::table::{self, Place};
+use ngrok_ai_cli_handwritten::commands::COMMANDS;
+use ngrok_ai_cli_handwritten::table::{self, Place};
 use ngrok_ai_mock::MockServer;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ngrok-ai-cli-runtime");
+const BIN: &str = env!("CARGO_BIN_EXE_ngrok-ai-cli-handwritten");
 
 struct Run {
     code: i32,
@@ -468,7 +468,7 @@ async fn secrets_come_from_stdin_or_a_file_and_never_show() {
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains(secret), "{}", r.stderr);
     // No command has a flag taking a secret's value.
-    let mut tree = ngrok_ai_cli_runtime::command();
+    let mut tree = ngrok_ai_cli_handwritten::command();
     tree.build();
     for c in COMMANDS {
         let sub = tree
@@ -522,7 +522,7 @@ fn completions_and_help() {
 
 /// FNV-1a of the spec text: which spec a help snapshot was taken from.
 fn spec_fingerprint() -> String {
-    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/ngrok-ai.yaml");
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../spec/ngrok-ai.yaml");
     let text = std::fs::read(&spec).unwrap_or_default();
     let hash = text.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
@@ -541,7 +541,7 @@ fn the_help_tree_matches_the_snapshot() {
     let actual = format!(
         "{}\n{}",
         spec_fingerprint(),
-        ngrok_ai_cli_runtime::help_tree()
+        ngrok_ai_cli_handwritten::help_tree()
     );
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &actual).unwrap();
@@ -551,7 +551,7 @@ fn the_help_tree_matches_the_snapshot() {
     if expected.lines().next() != actual.lines().next() {
         eprintln!(
             "the --help snapshot was taken from another version of the spec; review the new \
-             tree with UPDATE_SNAPSHOTS=1 cargo test -p ngrok-ai-cli-runtime --test binary"
+             tree with UPDATE_SNAPSHOTS=1 cargo test -p ngrok-ai-cli-handwritten --test binary"
         );
         return;
     }
@@ -563,7 +563,7 @@ fn the_help_tree_matches_the_snapshot() {
             .unwrap_or(expected.lines().count().min(actual.lines().count()));
         panic!(
             "the --help tree changed (first difference at line {}); review it and run \
-             UPDATE_SNAPSHOTS=1 cargo test -p ngrok-ai-cli-runtime --test binary",
+             UPDATE_SNAPSHOTS=1 cargo test -p ngrok-ai-cli-handwritten --test binary",
             first + 1
         );
     }

@@ -4,8 +4,8 @@ use std::error::Error as _;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
-use ngrok_ai_runtime::error::{from_progenitor, from_response};
-use ngrok_ai_runtime::{ClientBuilder, ClientConfig, Error, ErrorBody};
+use ngrok_ai_client_handwritten::error::{from_progenitor, from_response};
+use ngrok_ai_client_handwritten::{ClientBuilder, ClientConfig, Error, ErrorBody};
 use progenitor_client::{Error as P, ResponseValue};
 
 fn config() -> ClientConfig {
@@ -154,7 +154,7 @@ async fn communication_errors_become_transport() {
         listener.local_addr().unwrap()
     );
     drop(listener);
-    ngrok_ai_runtime::config::install_crypto_provider();
+    ngrok_ai_client_handwritten::config::install_crypto_provider();
     let source = reqwest::get(&url).await.unwrap_err();
     let error = from_progenitor(
         "ListX",

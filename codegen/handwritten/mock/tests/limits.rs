@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
-use ngrok_ai_mock_runtime::journal::UNAUTHENTICATED_TEXT_LIMIT;
-use ngrok_ai_mock_runtime::MockServer;
+use ngrok_ai_mock_handwritten::journal::UNAUTHENTICATED_TEXT_LIMIT;
+use ngrok_ai_mock_handwritten::MockServer;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

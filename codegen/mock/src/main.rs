@@ -1,6 +1,0 @@
-//! `ngrok-ai-mock-runtime`: the runtime crate's build of the `ngrok-ai-mock` binary
-//! (the generator writes the generated crate's own `main.rs`). Run with `--help`.
-
-fn main() -> std::process::ExitCode {
-    ngrok_ai_mock_runtime::cli::main()
-}
