@@ -337,27 +337,22 @@ fn wrapper_impl(imp: &ItemImpl, op: &Op, spec: &Spec) -> Result<Item, String> {
                  a cursor the stream already followed, or more pages than \
                  `ClientBuilder::max_pages` (10,000 by default), is an `Error::Pagination`."
             );
+            // `nextPageUri` is `Option<String>` unless the spec makes it required and
+            // not nullable.
+            let next = format_ident!("{}", p.next.to_snake_case());
+            let next_uri = if next_is_required(spec, p) {
+                quote!(Some(page.#next))
+            } else {
+                quote!(page.#next)
+            };
             quote! {
                 #[doc = #stream_doc]
                 pub fn stream(
                     self,
                 ) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<types::#item_ty, crate::Error>> {
-                    let cursors = crate::runtime::paginate::Cursors::new(
-                        #spec_id,
-                        self.client.config().max_pages(),
-                        self.#param.as_ref().ok().and_then(|v| v.clone()),
-                    );
-                    ::futures_util::StreamExt::boxed(crate::runtime::paginate::pages(cursors, self, |builder: Self| async move {
-                        let page = builder.clone().send().await?;
-                        // A bad nextPageUri must not cost the items of this page.
-                        let next = crate::runtime::paginate::next_page_param(
-                            #spec_id,
-                            page.next_page_uri.as_deref(),
-                            #param_name,
-                        )
-                        .map(|next| next.map(|value| (value.clone(), builder.#param(value))));
-                        Ok((page.#items, next))
-                    }))
+                    let paging = crate::runtime::paginate::Paging::new(#spec_id, #param_name, self.client.config());
+                    let start = self.#param.clone().ok().flatten();
+                    paging.stream(self, start, Self::send, Self::#param, |page| (page.#items, #next_uri))
                 }
             }
         }
@@ -381,6 +376,29 @@ fn wrapper_impl(imp: &ItemImpl, op: &Op, spec: &Spec) -> Result<Item, String> {
             #stream
         }
     })
+}
+
+/// Whether the page schema requires its next-page link and does not allow null.
+fn next_is_required(spec: &Spec, p: &crate::model::Pagination) -> bool {
+    let pointer = crate::pointer::join(&["components", "schemas", p.list_schema]);
+    let Some(schema) = spec
+        .raw
+        .pointer(&pointer)
+        .map(|s| crate::model::resolve(&spec.raw, s))
+    else {
+        return false;
+    };
+    let required = schema
+        .get("required")
+        .and_then(|r| r.as_array())
+        .is_some_and(|r| r.iter().any(|name| name.as_str() == Some(p.next)));
+    let nullable = schema
+        .pointer(&crate::pointer::join(&["properties", p.next]))
+        .map(|property| crate::model::resolve(&spec.raw, property))
+        .and_then(|property| property.get("nullable"))
+        .and_then(|n| n.as_bool())
+        .unwrap_or(false);
+    required && !nullable
 }
 
 /// Construction, retries and tracing: the pieces that tie progenitor's `Client` to the

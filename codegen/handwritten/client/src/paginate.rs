@@ -1,5 +1,7 @@
-//! Helpers for the generated list streams: reading the next-page cursor out
-//! of `nextPageUri` and turning page fetches into a lazy item stream.
+//! The generated list streams: each list builder's `stream()` describes its
+//! operation in a [`Paging`] and hands its request to [`Paging::stream`], which
+//! reads the next cursor out of `nextPageUri` and turns page fetches into a lazy
+//! item stream.
 //!
 //! A stream is always finite: it stops with [`Error::Pagination`] when the
 //! server hands back a cursor the stream already followed (A → B → A), and
@@ -10,8 +12,10 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use futures_core::Stream;
+use futures_util::stream::BoxStream;
 use futures_util::{stream, StreamExt};
 
+use super::config::ClientConfig;
 use super::error::Error;
 
 /// Resolves relative `nextPageUri`s; only the query is read from the result.
@@ -151,9 +155,13 @@ where
             async move {
                 let (items, next) = match pending {
                     Err(None) => return None,
-                    Err(Some(error)) => return Some((vec![Err(error)], (State::Done, cursors))),
+                    Err(Some(error)) => {
+                        return Some(((Vec::new(), Some(error)), (State::Done, cursors)))
+                    }
                     Ok(page) => match page.await {
-                        Err(error) => return Some((vec![Err(error)], (State::Done, cursors))),
+                        Err(error) => {
+                            return Some(((Vec::new(), Some(error)), (State::Done, cursors)))
+                        }
                         Ok(page) => page,
                     },
                 };
@@ -166,14 +174,83 @@ where
                     Ok(None) => State::Done,
                     Err(error) => State::Fail(error),
                 };
-                Some((
-                    items.into_iter().map(Ok).collect::<Vec<_>>(),
-                    (state, cursors),
-                ))
+                Some(((items, None), (state, cursors)))
             }
         },
     )
-    .flat_map(stream::iter)
+    // The page's own vector is handed out item by item (never copied into a second
+    // one), and dropped before the next page is requested: one page in memory.
+    .flat_map(|(items, error): (Vec<T>, Option<Error>)| {
+        stream::iter(items.into_iter().map(Ok).chain(error.map(Err)))
+    })
+}
+
+/// How one list operation pages, for [`Paging::stream`]: the generated `stream()`
+/// of each list builder is this plus the builder's own `send` and cursor setter.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    operation: &'static str,
+    cursor_param: &'static str,
+    max_pages: u32,
+}
+
+impl Paging {
+    /// Operation `operation` (its operationId, named in errors), whose next page is
+    /// selected by query parameter `cursor_param` (`beforeId`, `cursor`), the one
+    /// `nextPageUri` carries; at most `config`'s
+    /// [`max_pages`](super::ClientBuilder::max_pages) pages are fetched.
+    pub fn new(operation: &'static str, cursor_param: &'static str, config: &ClientConfig) -> Self {
+        Self {
+            operation,
+            cursor_param,
+            max_pages: config.max_pages(),
+        }
+    }
+
+    /// Every item of every page, starting with `request`, whose cursor is `start`
+    /// (`None` for the first page).
+    ///
+    /// `send` fetches one page; `split` takes it apart into its items and its
+    /// `nextPageUri`; `set_cursor` makes the request for the next page from the one
+    /// that fetched the current page. See [`pages`] for laziness and errors: a
+    /// `nextPageUri` without the cursor parameter, a cursor followed before, or more
+    /// than `max_pages` pages is an [`Error::Pagination`], yielded after the items
+    /// of the page it came with.
+    pub fn stream<'a, B, P, T, Fut>(
+        self,
+        request: B,
+        start: Option<String>,
+        send: fn(B) -> Fut,
+        set_cursor: fn(B, String) -> B,
+        split: fn(P) -> (Vec<T>, Option<String>),
+    ) -> BoxStream<'a, Result<T, Error>>
+    where
+        B: Clone + Send + 'a,
+        Fut: Future<Output = Result<P, Error>> + Send + 'a,
+        P: 'a,
+        T: Send + 'a,
+    {
+        let Self {
+            operation,
+            cursor_param,
+            max_pages,
+        } = self;
+        let fetch = move |request: B| {
+            // Sending consumes the request; the next one is made from a copy.
+            let follow_up = request.clone();
+            let page = send(request);
+            async move {
+                let (items, next_uri) = split(page.await?);
+                // A bad nextPageUri must not cost the items of this page.
+                let next =
+                    next_page_param(operation, next_uri.as_deref(), cursor_param).map(|cursor| {
+                        cursor.map(|cursor| (cursor.clone(), set_cursor(follow_up, cursor)))
+                    });
+                Ok((items, next))
+            }
+        };
+        pages(Cursors::new(operation, max_pages, start), request, fetch).boxed()
+    }
 }
 
 #[cfg(test)]

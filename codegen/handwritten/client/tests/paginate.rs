@@ -191,3 +191,138 @@ async fn fresh_cursors_forever_stop_at_the_page_cap() {
         .unwrap();
     assert_eq!(config.max_pages(), 7);
 }
+
+/// What a generated list builder hands `Paging::stream`: a request that carries its
+/// cursor, a page with items and a `nextPageUri`.
+#[derive(Clone, Debug)]
+struct Request {
+    cursor: Option<String>,
+    /// `nextPageUri` per cursor (`""` is the first page), as this fake server answers.
+    links: Arc<Vec<(&'static str, Option<&'static str>)>>,
+}
+
+struct ListPage {
+    items: Vec<String>,
+    next_page_uri: Option<String>,
+}
+
+fn send_page(request: Request) -> std::future::Ready<Result<ListPage, Error>> {
+    let at = request.cursor.as_deref().unwrap_or("");
+    let link = request.links.iter().find(|(cursor, _)| *cursor == at);
+    std::future::ready(match link {
+        Some((_, next)) => Ok(ListPage {
+            items: vec![format!("{at}.1"), format!("{at}.2")],
+            next_page_uri: next.map(str::to_owned),
+        }),
+        None => Err(Error::Pagination {
+            operation: "ListX",
+            message: format!("no page at `{at}`"),
+        }),
+    })
+}
+
+fn set_cursor(request: Request, cursor: String) -> Request {
+    Request {
+        cursor: Some(cursor),
+        ..request
+    }
+}
+
+fn paging(max_pages: u32) -> ngrok_ai_client_handwritten::paginate::Paging {
+    let (_, _, config) = ngrok_ai_client_handwritten::ClientBuilder::new()
+        .api_key("k")
+        .max_pages(max_pages)
+        .build_parts()
+        .unwrap();
+    ngrok_ai_client_handwritten::paginate::Paging::new("ListX", "beforeId", &config)
+}
+
+async fn run(
+    links: Vec<(&'static str, Option<&'static str>)>,
+    start: Option<&str>,
+    max_pages: u32,
+) -> Vec<Result<String, String>> {
+    let request = Request {
+        cursor: start.map(str::to_owned),
+        links: Arc::new(links),
+    };
+    paging(max_pages)
+        .stream(
+            request,
+            start.map(str::to_owned),
+            send_page,
+            set_cursor,
+            |page| (page.items, page.next_page_uri),
+        )
+        .map(|item| item.map_err(|e| e.to_string()))
+        .collect()
+        .await
+}
+
+#[tokio::test]
+async fn paging_follows_the_cursor_param_of_next_page_uri() {
+    let items = run(
+        vec![
+            ("", Some("/x?limit=2&beforeId=b")),
+            ("b", Some("https://api.example/x?beforeId=c")),
+            ("c", None),
+        ],
+        None,
+        100,
+    )
+    .await;
+    let items: Vec<String> = items.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        items,
+        ["0.1", ".2", "b.1", "b.2", "c.1", "c.2"].map(|s| s.replace("0.1", ".1"))
+    );
+}
+
+#[tokio::test]
+async fn paging_treats_the_start_cursor_as_followed() {
+    // The server links back to where the caller started: a loop, caught on the first page.
+    let items = run(vec![("s", Some("/x?beforeId=s"))], Some("s"), 100).await;
+    assert_eq!(items[..2], [Ok("s.1".to_owned()), Ok("s.2".to_owned())]);
+    let error = items[2].as_ref().unwrap_err();
+    assert!(
+        error.contains("already followed") && error.contains("ListX"),
+        "{error}"
+    );
+    assert_eq!(items.len(), 3);
+}
+
+#[tokio::test]
+async fn paging_yields_a_pages_items_before_its_bad_link() {
+    let items = run(vec![("", Some("/x?cursor=elsewhere"))], None, 100).await;
+    assert_eq!(items[..2], [Ok(".1".to_owned()), Ok(".2".to_owned())]);
+    let error = items[2].as_ref().unwrap_err();
+    assert!(
+        error.contains("`beforeId`") && !error.contains("elsewhere"),
+        "{error}"
+    );
+    assert_eq!(items.len(), 3);
+}
+
+#[tokio::test]
+async fn paging_stops_at_the_clients_page_cap() {
+    let items = run(
+        vec![
+            ("", Some("/x?beforeId=b")),
+            ("b", Some("/x?beforeId=c")),
+            ("c", None),
+        ],
+        None,
+        2,
+    )
+    .await;
+    assert_eq!(items.iter().filter(|i| i.is_ok()).count(), 4);
+    let error = items.last().unwrap().as_ref().unwrap_err();
+    assert!(error.contains("2 pages"), "{error}");
+}
+
+#[tokio::test]
+async fn paging_ends_on_a_failed_page() {
+    let items = run(vec![("", Some("/x?beforeId=gone"))], None, 100).await;
+    assert_eq!(items.len(), 3);
+    assert!(items[2].as_ref().unwrap_err().contains("no page at `gone`"));
+}

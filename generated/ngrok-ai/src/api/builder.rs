@@ -119,29 +119,20 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         'a,
         ::std::result::Result<types::AiGatewayAccessKeyConfiguration, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListAIGatewayAccessKeyConfigurations",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+            "beforeId",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.before_id.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayAccessKeyConfigurations",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_access_key_configurations, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::before_id,
+                |page| (page.ai_gateway_access_key_configurations, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::create_access_key_configuration`]
@@ -821,29 +812,20 @@ impl<'a> ListAccessKeys<'a> {
         'a,
         ::std::result::Result<types::AiGatewayAccessKey, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListAIGatewayAccessKeys",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+            "beforeId",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.before_id.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayAccessKeys",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_access_keys, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::before_id,
+                |page| (page.ai_gateway_access_keys, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::create_access_key`]
@@ -1519,29 +1501,20 @@ impl<'a> ListApiKeys<'a> {
         'a,
         ::std::result::Result<types::AiGatewayApiKey, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListAIGatewayAPIKeys",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+            "beforeId",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.before_id.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayAPIKeys",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_api_keys, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::before_id,
+                |page| (page.ai_gateway_api_keys, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::create_api_key`]
@@ -2226,29 +2199,20 @@ impl<'a> ListProviderApiKeys<'a> {
         'a,
         ::std::result::Result<types::AiGatewayProviderApiKeyDetail, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListAIGatewayProviderAPIKeys",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+            "beforeId",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.before_id.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayProviderAPIKeys",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_provider_keys, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::before_id,
+                |page| (page.ai_gateway_provider_keys, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::create_provider_api_key`]
@@ -3054,29 +3018,20 @@ impl<'a> ListProviders<'a> {
         'a,
         ::std::result::Result<types::AiGatewayProvider, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListAIGatewayProviders",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+            "beforeId",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.before_id.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayProviders",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.ai_gateway_providers, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::before_id,
+                |page| (page.ai_gateway_providers, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::create_provider`]
@@ -4280,29 +4235,20 @@ impl<'a> ListUsage<'a> {
         'a,
         ::std::result::Result<types::AiGatewayUsageEvent, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListAIGatewayUsage",
-            self.client.config().max_pages(),
-            self.cursor.as_ref().ok().and_then(|v| v.clone()),
+            "cursor",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.cursor.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListAIGatewayUsage",
-                            page.next_page_uri.as_deref(),
-                            "cursor",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.cursor(value)))
-                        });
-                    Ok((page.ai_gateway_usage, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::cursor,
+                |page| (page.ai_gateway_usage, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::get_usage_overview`]

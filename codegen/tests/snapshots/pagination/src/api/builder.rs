@@ -125,29 +125,20 @@ impl<'a> ListThings<'a> {
         'a,
         ::std::result::Result<types::Thing, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListThings",
-            self.client.config().max_pages(),
-            self.before_id.as_ref().ok().and_then(|v| v.clone()),
+            "beforeId",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.before_id.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListThings",
-                            page.next_page_uri.as_deref(),
-                            "beforeId",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.before_id(value)))
-                        });
-                    Ok((page.things, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::before_id,
+                |page| (page.things, page.next_page_uri),
+            )
     }
 }
 /// Builder for [`Client::list_events`]
@@ -252,28 +243,19 @@ impl<'a> ListEvents<'a> {
         'a,
         ::std::result::Result<types::Event, crate::Error>,
     > {
-        let cursors = crate::runtime::paginate::Cursors::new(
+        let paging = crate::runtime::paginate::Paging::new(
             "ListEvents",
-            self.client.config().max_pages(),
-            self.cursor.as_ref().ok().and_then(|v| v.clone()),
+            "cursor",
+            self.client.config(),
         );
-        ::futures_util::StreamExt::boxed(
-            crate::runtime::paginate::pages(
-                cursors,
+        let start = self.cursor.clone().ok().flatten();
+        paging
+            .stream(
                 self,
-                |builder: Self| async move {
-                    let page = builder.clone().send().await?;
-                    let next = crate::runtime::paginate::next_page_param(
-                            "ListEvents",
-                            page.next_page_uri.as_deref(),
-                            "cursor",
-                        )
-                        .map(|next| {
-                            next.map(|value| (value.clone(), builder.cursor(value)))
-                        });
-                    Ok((page.events, next))
-                },
-            ),
-        )
+                start,
+                Self::send,
+                Self::cursor,
+                |page| (page.events, Some(page.next_page_uri)),
+            )
     }
 }

@@ -16,17 +16,14 @@ impl Event {
 pub struct EventList {
     /// This page.
     pub events: ::std::vec::Vec<Event>,
-    /// Next page; null on the last.
-    #[serde(
-        rename = "nextPageUri",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub next_page_uri: ::std::option::Option<::std::string::String>,
+    /// Next page; empty on the last.
+    #[serde(rename = "nextPageUri")]
+    pub next_page_uri: ::std::string::String,
     /// This page's URI.
     pub uri: ::std::string::String,
 }
 impl EventList {
-    /// Starts a [`builder::EventList`] with no field set: one method per field, then `try_into()` to get the `EventList`. Required: `events`, `uri`; the conversion fails naming the first one missing.
+    /// Starts a [`builder::EventList`] with no field set: one method per field, then `try_into()` to get the `EventList`. Required: `events`, `nextPageUri`, `uri`; the conversion fails naming the first one missing.
     pub fn builder() -> builder::EventList {
         Default::default()
     }
@@ -105,7 +102,7 @@ pub mod builder {
             Self { id: Ok(value.id) }
         }
     }
-    /// Builder for [`EventList`](super::EventList), started by [`EventList::builder`](super::EventList::builder): one method per field, then `try_into()` (or `EventList::try_from(builder)`). Required: `events`, `uri`; the conversion fails naming the first one missing.
+    /// Builder for [`EventList`](super::EventList), started by [`EventList::builder`](super::EventList::builder): one method per field, then `try_into()` (or `EventList::try_from(builder)`). Required: `events`, `nextPageUri`, `uri`; the conversion fails naming the first one missing.
     #[derive(Clone, Debug)]
     pub struct EventList {
         events: ::std::result::Result<
@@ -113,7 +110,7 @@ pub mod builder {
             ::std::string::String,
         >,
         next_page_uri: ::std::result::Result<
-            ::std::option::Option<::std::string::String>,
+            ::std::string::String,
             ::std::string::String,
         >,
         uri: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -122,7 +119,7 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 events: Err("no value supplied for events".to_string()),
-                next_page_uri: Ok(Default::default()),
+                next_page_uri: Err("no value supplied for next_page_uri".to_string()),
                 uri: Err("no value supplied for uri".to_string()),
             }
         }
@@ -141,16 +138,19 @@ pub mod builder {
                 .map_err(|e| format!("error converting supplied value for events: {e}"));
             self
         }
-        /// Sets `nextPageUri` (optional).
+        /// Sets `nextPageUri` (required).
         ///
-        /// Next page; null on the last.
+        /// Next page; empty on the last.
         pub fn next_page_uri<T>(mut self, value: T) -> Self
         where
-            T: crate::runtime::setter::IntoOptional<::std::string::String>,
+            T: ::std::convert::TryInto<::std::string::String>,
+            T::Error: ::std::fmt::Display,
         {
-            self.next_page_uri = Ok(
-                crate::runtime::setter::IntoOptional::into_optional(value),
-            );
+            self.next_page_uri = value
+                .try_into()
+                .map_err(|e| {
+                    format!("error converting supplied value for next_page_uri: {e}")
+                });
             self
         }
         /// Sets `uri` (required).
