@@ -97,7 +97,9 @@ fn cargo_toml(hand_manifest: &str, version: &str) -> std::result::Result<String,
         .ok_or("codegen/handwritten/cli/Cargo.toml has no [dependencies]")?;
     for (from, to) in DEPS {
         if !deps.contains(from) {
-            return Err(format!("codegen/handwritten/cli/Cargo.toml must depend on `{from}`"));
+            return Err(format!(
+                "codegen/handwritten/cli/Cargo.toml must depend on `{from}`"
+            ));
         }
         deps = deps.replace(from, to);
     }
