@@ -650,6 +650,41 @@ async fn missing_required_argument_is_an_invalid_request_not_a_panic() {
     assert!(server.requests().is_empty());
 }
 
+/// A page size outside the spec's `minimum`..`maximum` fails at `send()`, naming the
+/// parameter and the range, and nothing is sent. The bounds are read from the spec.
+#[tokio::test]
+async fn out_of_range_limit_is_an_invalid_request_naming_the_bounds() {
+    let spec = ngrok_ai_tests::contract::ContractSpec::repository();
+    let op = spec
+        .operation("ListAIGatewayAccessKeys")
+        .expect("list operation");
+    let limit = ngrok_ai_tests::contract::query_parameter(op, "limit").expect("limit parameter");
+    let schema = spec.effective(limit.schema).0;
+    let bound = |key: &str| schema.get(key).and_then(Value::as_u64).map(|v| v as u32);
+    let (min, max) = (bound("minimum").unwrap(), bound("maximum").unwrap());
+
+    let (server, client) = setup().await;
+    let error = client
+        .list_access_keys()
+        .limit(max + 1)
+        .send()
+        .await
+        .unwrap_err();
+    let Error::InvalidRequest { operation, message } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(*operation, "ListAIGatewayAccessKeys");
+    assert!(
+        message.contains("`limit`") && message.contains(&format!("{min} and {max}")),
+        "{message}"
+    );
+    assert!(server.requests().is_empty());
+
+    server.push(keys_page(&[], None));
+    client.list_access_keys().limit(max).send().await.unwrap();
+    assert_eq!(server.requests().len(), 1);
+}
+
 #[tokio::test]
 async fn path_ids_are_percent_encoded() {
     let (server, client) = setup().await;

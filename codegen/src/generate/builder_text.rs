@@ -1,14 +1,20 @@
-//! Two edits to progenitor's operation builders that users see:
+//! Three edits to progenitor's operation builders that users see:
 //!
 //! * setter errors read as English and name the parameter as the spec does
 //!   (``conversion to `:: std :: string :: String` for before_id failed`` becomes
 //!   ``` `beforeId` must be a string```);
 //! * no `api-version` header: progenitor adds one from `info.version` to every request,
-//!   which this API does not define (the runtime used to remove it again per request).
+//!   which this API does not define (the runtime used to remove it again per request);
+//! * a parameter the spec bounds (`minimum`, `maximum`) is checked by its setter against
+//!   `runtime::setter::Bounds`, so `.limit(1000)` fails at `send()` with a typed error
+//!   instead of reaching the server (progenitor checks only what the Rust type holds).
 
 use heck::ToSnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, ImplItem, ItemImpl, LitStr, Stmt};
+use syn::{Expr, ImplItem, ItemImpl, LitStr, Member, Stmt};
 
 use crate::model::Op;
 
@@ -57,6 +63,72 @@ fn english(text: &str, op: &Op) -> Option<String> {
     };
     // The error names the operation already (`Error::InvalidRequest`).
     Some(format!("`{name}` must be {what}{tail}"))
+}
+
+/// Adds the spec's `minimum`/`maximum` check to the setter of every bounded number
+/// parameter of `op` (`raw`: the whole spec, for `$ref`ed parameter schemas).
+pub fn bounded_setters(imp: &mut ItemImpl, op: &Op, raw: &Value) {
+    for param in &op.params {
+        let Some(bounds) = bounds(crate::model::resolve(raw, param.schema)) else {
+            continue;
+        };
+        let setter = param.name.to_snake_case();
+        let name = param.name;
+        for item in &mut imp.items {
+            let ImplItem::Fn(f) = item else { continue };
+            if f.sig.ident != setter {
+                continue;
+            }
+            for stmt in &mut f.block.stmts {
+                let Stmt::Expr(Expr::Assign(assign), _) = stmt else {
+                    continue;
+                };
+                let sets_field = matches!(&*assign.left, Expr::Field(field)
+                    if matches!(&field.member, Member::Named(m) if *m == setter));
+                if sets_field {
+                    let value = &assign.right;
+                    *assign.right = syn::parse_quote! {
+                        #value.and_then(|value| #bounds.check(#name, value))
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// `crate::runtime::setter::Bounds::ANY.at_least(1.0).at_most(100.0)` for a number
+/// schema with bounds; `None` for anything else.
+fn bounds(schema: &Value) -> Option<TokenStream> {
+    if !matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("integer" | "number")
+    ) {
+        return None;
+    }
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let exclusive = |key: &str| schema.get(key).and_then(Value::as_bool) == Some(true);
+    let (minimum, maximum) = (bound("minimum"), bound("maximum"));
+    if minimum.is_none() && maximum.is_none() {
+        return None;
+    }
+    let mut tokens = quote!(crate::runtime::setter::Bounds::ANY);
+    if let Some(min) = minimum {
+        let min = Literal::f64_unsuffixed(min);
+        tokens = if exclusive("exclusiveMinimum") {
+            quote!(#tokens.above(#min))
+        } else {
+            quote!(#tokens.at_least(#min))
+        };
+    }
+    if let Some(max) = maximum {
+        let max = Literal::f64_unsuffixed(max);
+        tokens = if exclusive("exclusiveMaximum") {
+            quote!(#tokens.below(#max))
+        } else {
+            quote!(#tokens.at_most(#max))
+        };
+    }
+    Some(tokens)
 }
 
 /// Removes the `api-version` header progenitor builds in every `send`.

@@ -50,7 +50,13 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(
@@ -287,7 +293,13 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -746,7 +758,13 @@ impl<'a> ListAccessKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(
@@ -978,7 +996,13 @@ impl<'a> HeadAccessKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -1435,7 +1459,13 @@ impl<'a> ListApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(
@@ -1663,7 +1693,13 @@ impl<'a> HeadApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2116,7 +2152,13 @@ impl<'a> ListProviderApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     /// Sets the `provider` query parameter (optional).
@@ -2367,7 +2409,13 @@ impl<'a> HeadProviderApiKeys<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -2952,7 +3000,13 @@ impl<'a> ListProviders<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(
@@ -3182,7 +3236,13 @@ impl<'a> HeadProviders<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
@@ -4137,7 +4197,13 @@ impl<'a> ListUsage<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     /// Sets the `startTime` query parameter (required).

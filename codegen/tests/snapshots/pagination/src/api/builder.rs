@@ -61,7 +61,13 @@ impl<'a> ListThings<'a> {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "`limit` must be a whole number above zero".to_string());
+            .map_err(|_| "`limit` must be a whole number above zero".to_string())
+            .and_then(|value| {
+                crate::runtime::setter::Bounds::ANY
+                    .at_least(1.0)
+                    .at_most(100.0)
+                    .check("limit", value)
+            });
         self
     }
     async fn send_raw(self) -> Result<ResponseValue<types::ThingList>, Error<()>> {
