@@ -365,7 +365,7 @@ fn wrapper_impl(imp: &ItemImpl, op: &Op, spec: &Spec) -> Result<Item, String> {
                 let client = self.client;
                 match self.send_raw().await {
                     Ok(response) => Ok(response.into_inner()),
-                    Err(error) => Err(crate::runtime::error::from_progenitor(
+                    Err(error) => Err(crate::runtime::response::from_progenitor(
                         #spec_id,
                         ::reqwest::StatusCode::#status,
                         client.config(),

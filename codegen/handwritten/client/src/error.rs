@@ -1,15 +1,21 @@
-//! The SDK's error type and the converters that generated code uses to build
-//! it from HTTP responses and progenitor errors.
+//! The SDK's error type: what a call can fail with, what `Display` and `Debug` show
+//! of it (scrubbed), and the predicates callers branch on. Building one from a
+//! response is [`super::response`]; why a body did not decode is
+//! [`super::decode`].
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::StatusCode;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::config::ClientConfig;
-use super::scrub::{self, scrub, REDACTED};
+use super::scrub::{self, scrub};
+
+pub use super::decode::DecodeError;
+// Their home is `super::response`; re-exported where 0.1.0 had them, so code written
+// against it still builds.
+pub use super::response::{from_progenitor, from_response};
 
 /// How many bytes of an undecodable body are kept for diagnosis: enough to
 /// recognise an HTML error page or a proxy message, small enough to log.
@@ -24,9 +30,6 @@ pub const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// How much of a body is scrubbed before the snippet is cut from it, so a
 /// secret straddling the cut is still recognised whole.
 const SCRUB_WINDOW: usize = 8 * SNIPPET_LIMIT;
-
-/// How many characters of a `Location` an [`Error::Redirect`] keeps.
-const LOCATION_LIMIT: usize = 200;
 
 /// How many characters of a snippet `Display` shows, so the message stays
 /// one readable line.
@@ -80,12 +83,13 @@ fn lenient_details<'de, D: Deserializer<'de>>(
 /// The server answered with a status that is not a success.
 #[derive(Clone, Debug)]
 pub struct ApiError {
-    operation: &'static str,
-    status: StatusCode,
+    // Built only by `super::response`; read through the accessors below.
+    pub(crate) operation: &'static str,
+    pub(crate) status: StatusCode,
     // Boxed to keep `Result<T, Error>` small (clippy::result_large_err).
-    body: Option<Box<ErrorBody>>,
-    snippet: Option<String>,
-    retry_after: Option<Duration>,
+    pub(crate) body: Option<Box<ErrorBody>>,
+    pub(crate) snippet: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -260,7 +264,7 @@ impl Error {
 
     /// A [`Error::Transport`] as [`Error::transport`], which also drops the
     /// URL if it contains the client's API key.
-    fn transport_for(
+    pub(crate) fn transport_for(
         operation: &'static str,
         source: reqwest::Error,
         api_key: Option<&str>,
@@ -287,7 +291,7 @@ impl Error {
         Self::decode_for(operation, status, body, &source, None)
     }
 
-    fn decode_for(
+    pub(crate) fn decode_for(
         operation: &'static str,
         status: StatusCode,
         body: &[u8],
@@ -475,185 +479,6 @@ impl From<ApiError> for Error {
     }
 }
 
-/// Builds the error for a response whose status the operation does not
-/// expect (normally a non-2xx).
-///
-/// A 3xx gives [`Error::Redirect`] without reading the body. Otherwise at
-/// most [`ERROR_BODY_LIMIT`] bytes (or `max_response_bytes`, if smaller) are
-/// read, and the rest of the body is left unread: any content, including
-/// none, gives [`Error::Api`], scrubbed with `config`'s API key. Failing to
-/// read gives [`Error::Transport`].
-pub async fn from_response(
-    operation: &'static str,
-    config: &ClientConfig,
-    response: reqwest::Response,
-) -> Error {
-    let status = response.status();
-    let api_key = config.api_key();
-    if status.is_redirection() {
-        return Error::Redirect {
-            operation,
-            status,
-            location: redirect_target(&response, api_key),
-        };
-    }
-    let retry_after = response
-        .headers()
-        .get(http::header::RETRY_AFTER)
-        .and_then(|value| super::retry::parse_retry_after(value, SystemTime::now()));
-    let cap = ERROR_BODY_LIMIT.min(config.max_response_bytes());
-    match read_capped(response, cap).await {
-        Ok((bytes, truncated)) => Error::Api(api_error_from_parts(
-            operation,
-            status,
-            &bytes,
-            truncated,
-            retry_after,
-            api_key,
-        )),
-        Err(source) if super::retry::is_body_too_large(&source) => Error::ResponseTooLarge {
-            operation,
-            status,
-            limit: config.max_response_bytes(),
-        },
-        Err(source) => Error::transport_for(operation, source, api_key),
-    }
-}
-
-/// Reads at most `cap` bytes of the body; `true` when there was more.
-async fn read_capped(
-    mut response: reqwest::Response,
-    cap: u64,
-) -> reqwest::Result<(Vec<u8>, bool)> {
-    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
-    let announced = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
-    let mut bytes = Vec::with_capacity(announced.min(cap));
-    while let Some(chunk) = response.chunk().await? {
-        let room = cap - bytes.len();
-        if chunk.len() > room {
-            bytes.extend_from_slice(&chunk[..room]);
-            return Ok((bytes, true));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok((bytes, false))
-}
-
-/// The redirect target for [`Error::Redirect`]: resolved against the request
-/// URL, without query, fragment or credentials, scrubbed and shortened.
-fn redirect_target(response: &reqwest::Response, api_key: Option<&str>) -> Option<String> {
-    let raw = response.headers().get(http::header::LOCATION)?;
-    let raw = String::from_utf8_lossy(raw.as_bytes());
-    let shown = match response.url().join(raw.trim()) {
-        Ok(mut url) => {
-            url.set_query(None);
-            url.set_fragment(None);
-            // Both fail only for URLs that cannot carry credentials anyway.
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            url.to_string()
-        }
-        Err(_) => format!("{:?} (not a valid URL)", raw.trim()),
-    };
-    Some(one_line(&scrub(&shown, api_key), LOCATION_LIMIT))
-}
-
-fn api_error_from_parts(
-    operation: &'static str,
-    status: StatusCode,
-    bytes: &[u8],
-    truncated: bool,
-    retry_after: Option<Duration>,
-    api_key: Option<&str>,
-) -> ApiError {
-    let parsed = if truncated {
-        None
-    } else {
-        serde_json::from_slice::<ErrorBody>(bytes).ok()
-    };
-    let (body, snippet) = match parsed {
-        Some(mut body) => {
-            scrub_error_body(&mut body, api_key);
-            (Some(Box::new(body)), None)
-        }
-        None if bytes.iter().all(u8::is_ascii_whitespace) && !truncated => (None, None),
-        None => (None, Some(snippet(bytes, truncated, api_key))),
-    };
-    ApiError {
-        operation,
-        status,
-        body,
-        snippet,
-        retry_after,
-    }
-}
-
-/// Scrubs every text of a decoded error body; `details` under secret-named
-/// keys lose their value entirely.
-fn scrub_error_body(body: &mut ErrorBody, api_key: Option<&str>) {
-    body.msg = scrub(&body.msg, api_key);
-    if let Some(code) = body.error_code.as_mut() {
-        *code = scrub(code, api_key);
-    }
-    body.details = std::mem::take(&mut body.details)
-        .into_iter()
-        .map(|(key, value)| {
-            let value = if scrub::is_secret_key(&key) {
-                REDACTED.to_owned()
-            } else {
-                scrub(&value, api_key)
-            };
-            (scrub(&key, api_key), value)
-        })
-        .collect();
-}
-
-/// Maps a progenitor error into [`Error`]. `expected_status` is the success
-/// status of the operation, used for [`Error::Decode`] because progenitor
-/// drops the status of a response whose body failed to decode. `config`
-/// supplies the API key to scrub and the body size limit.
-pub async fn from_progenitor<E>(
-    operation: &'static str,
-    expected_status: StatusCode,
-    config: &ClientConfig,
-    err: progenitor_client::Error<E>,
-) -> Error {
-    use progenitor_client::Error as P;
-    let api_key = config.api_key();
-    match err {
-        P::UnexpectedResponse(response) => from_response(operation, config, response).await,
-        P::ResponseBodyError(source) if super::retry::is_body_too_large(&source) => {
-            Error::ResponseTooLarge {
-                operation,
-                status: expected_status,
-                limit: config.max_response_bytes(),
-            }
-        }
-        P::CommunicationError(source)
-        | P::ResponseBodyError(source)
-        | P::InvalidUpgrade(source) => Error::transport_for(operation, source, api_key),
-        P::InvalidResponsePayload(bytes, source) => {
-            Error::decode_for(operation, expected_status, &bytes, &source, api_key)
-        }
-        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest {
-            operation,
-            message: scrub(&message, api_key),
-        },
-        P::ErrorResponse(value) => Error::Api(ApiError {
-            operation,
-            status: value.status(),
-            body: None,
-            snippet: None,
-            retry_after: value
-                .headers()
-                .get(http::header::RETRY_AFTER)
-                .and_then(|v| super::retry::parse_retry_after(v, SystemTime::now())),
-        }),
-    }
-}
-
 /// Removes the parts of the request URL that may carry secrets or noise
 /// before the error can be printed or logged.
 fn sanitize_reqwest_error(mut error: reqwest::Error) -> reqwest::Error {
@@ -694,237 +519,9 @@ pub(crate) fn snippet(body: &[u8], truncated: bool, api_key: Option<&str>) -> St
     text
 }
 
-/// Why a success body could not be decoded, without the offending value:
-/// serde's messages quote it (`invalid type: string "ng-…", expected u32`),
-/// and the value may be a one-time token. Keeps the JSON path, the kind of
-/// problem and what was expected.
-#[derive(Clone)]
-pub struct DecodeError {
-    // Boxed to keep `Error`, and so every `Result<T, Error>`, small.
-    inner: Box<DecodeInner>,
-}
-
-#[derive(Clone, Debug)]
-struct DecodeInner {
-    path: String,
-    message: String,
-    line: usize,
-    column: usize,
-    category: serde_json::error::Category,
-}
-
-impl fmt::Debug for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
-        f.debug_struct("DecodeError")
-            .field("path", &inner.path)
-            .field("message", &inner.message)
-            .field("line", &inner.line)
-            .field("column", &inner.column)
-            .field("category", &inner.category)
-            .finish()
-    }
-}
-
-impl DecodeError {
-    /// Describes `error`, which happened while decoding `body`.
-    fn new(error: &serde_json::Error, body: &[u8], api_key: Option<&str>) -> Self {
-        let offset = byte_offset(body, error.line(), error.column());
-        let message = describe(error);
-        // serde reports a missing field at the end of its object: the path is
-        // the object's, not that of the last field read.
-        let object = message.starts_with("missing field");
-        Self {
-            inner: Box::new(DecodeInner {
-                path: json_path(body, offset, object, api_key),
-                message: scrub(&message, api_key),
-                line: error.line(),
-                column: error.column(),
-                category: error.classify(),
-            }),
-        }
-    }
-
-    /// Where in the document decoding failed, e.g. `$.aiGatewayAccessKeys[2].token`
-    /// (best effort, from the position serde reported).
-    pub fn path(&self) -> &str {
-        &self.inner.path
-    }
-
-    /// What went wrong and what was expected, e.g. `invalid type: string,
-    /// expected u32`, without the value.
-    pub fn message(&self) -> &str {
-        &self.inner.message
-    }
-
-    /// Line (1-based) of the position where decoding failed.
-    pub fn line(&self) -> usize {
-        self.inner.line
-    }
-
-    /// Column (1-based) of the position where decoding failed.
-    pub fn column(&self) -> usize {
-        self.inner.column
-    }
-
-    /// Whether the body was not JSON at all, ended early, or was JSON of the
-    /// wrong shape.
-    pub fn classify(&self) -> serde_json::error::Category {
-        self.inner.category
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at {} (line {}, column {})",
-            self.inner.message, self.inner.path, self.inner.line, self.inner.column
-        )
-    }
-}
-
-impl std::error::Error for DecodeError {}
-
-/// serde_json's message without the value it quotes and without the
-/// position (reported separately). The `expected …` part describes the Rust
-/// type and is kept; so are the field names of `missing field` and
-/// `duplicate field`, which come from the type too.
-fn describe(error: &serde_json::Error) -> String {
-    let full = error.to_string();
-    let text = match full.rfind(" at line ") {
-        Some(at) if error.line() > 0 => &full[..at],
-        _ => full.as_str(),
-    };
-    let (what, expected) = match text.find(", expected ") {
-        Some(at) => (&text[..at], Some(&text[at + 2..])),
-        None => (text, None),
-    };
-    let what = if what.starts_with("missing field `") || what.starts_with("duplicate field `") {
-        what
-    } else {
-        what.split(['"', '`', '\''])
-            .next()
-            .unwrap_or_default()
-            .trim_end()
-    };
-    match expected {
-        Some(expected) => format!("{what}, {expected}"),
-        None => what.to_owned(),
-    }
-}
-
-/// Byte offset of a serde_json line/column position (both 1-based; column
-/// counts bytes).
-fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        body.iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(line - 2)
-            .map_or(body.len(), |(at, _)| at + 1)
-    };
-    (line_start + column).min(body.len())
-}
-
-/// The JSON path of the value being read just before `offset` (`$`, `.name`
-/// or `["odd name"]`, `[index]`), found by a tolerant scan of `body`; with
-/// `object`, the path of the innermost object instead.
-fn json_path(body: &[u8], offset: usize, object: bool, api_key: Option<&str>) -> String {
-    enum Frame {
-        Object { key: Option<String>, colon: bool },
-        Array { index: usize },
-    }
-    /// Deeper structure than this is counted, not kept.
-    const MAX_FRAMES: usize = 256;
-    /// How many of the innermost frames are shown.
-    const SHOWN: usize = 32;
-    let end = offset.saturating_sub(1).min(body.len());
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut hidden_depth = 0usize;
-    let mut at = 0;
-    while at < end {
-        match body[at] {
-            b'{' | b'[' if stack.len() >= MAX_FRAMES => hidden_depth += 1,
-            b'{' => stack.push(Frame::Object {
-                key: None,
-                colon: false,
-            }),
-            b'[' => stack.push(Frame::Array { index: 0 }),
-            b'}' | b']' => {
-                if hidden_depth > 0 {
-                    hidden_depth -= 1;
-                } else {
-                    stack.pop();
-                }
-            }
-            b',' if hidden_depth == 0 => match stack.last_mut() {
-                Some(Frame::Object { key, colon }) => {
-                    *key = None;
-                    *colon = false;
-                }
-                Some(Frame::Array { index }) => *index += 1,
-                None => {}
-            },
-            b':' if hidden_depth == 0 => {
-                if let Some(Frame::Object { colon, .. }) = stack.last_mut() {
-                    *colon = true;
-                }
-            }
-            b'"' => {
-                let start = at + 1;
-                let mut close = start;
-                while close < end && body[close] != b'"' {
-                    close += if body[close] == b'\\' { 2 } else { 1 };
-                }
-                if hidden_depth == 0 {
-                    if let Some(Frame::Object { key, colon: false }) = stack.last_mut() {
-                        let raw = &body[start..close.min(end)];
-                        *key = Some(String::from_utf8_lossy(raw).into_owned());
-                    }
-                }
-                at = close;
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    let mut path = String::from("$");
-    if stack.len() > SHOWN || hidden_depth > 0 {
-        path.push('…');
-    }
-    if object {
-        if let Some(Frame::Object { key, .. }) = stack.last_mut() {
-            *key = None;
-        }
-    }
-    for frame in &stack[stack.len().saturating_sub(SHOWN)..] {
-        match frame {
-            Frame::Object { key: Some(key), .. } => {
-                let plain = !key.is_empty()
-                    && key.len() <= 64
-                    && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-                if plain {
-                    path.push('.');
-                    path.push_str(key);
-                } else {
-                    let key = scrub(key, api_key);
-                    let key = one_line(&key, 64);
-                    path.push_str(&format!("[{key:?}]"));
-                }
-            }
-            Frame::Object { key: None, .. } => {}
-            Frame::Array { index } => path.push_str(&format!("[{index}]")),
-        }
-    }
-    path
-}
-
 /// Collapses whitespace runs (newlines in HTML pages) so `Display` stays on
 /// one line, and shortens to `max` chars.
-fn one_line(text: &str, max: usize) -> String {
+pub(crate) fn one_line(text: &str, max: usize) -> String {
     let mut out = String::new();
     for (count, word) in text.split_whitespace().enumerate() {
         if count > 0 {
@@ -941,6 +538,7 @@ fn one_line(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::response::api_error_from_parts;
     use super::*;
 
     #[test]
@@ -1054,48 +652,5 @@ mod tests {
         assert_eq!(config.operation(), None);
         assert_eq!(config.status(), None);
         assert!(!config.is_retryable());
-    }
-    #[test]
-    fn decode_errors_name_the_path_not_the_value() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Item {
-            id: String,
-            count: u32,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Page {
-            items: Vec<Item>,
-        }
-        let body = br#"{"items":[{"id":"a","count":1},{"id":"b","count":"ng-secret-1"}]}"#;
-        let source = serde_json::from_slice::<Page>(body).unwrap_err();
-        assert!(source.to_string().contains("ng-secret-1"));
-        let decode = DecodeError::new(&source, body, None);
-        assert_eq!(decode.path(), "$.items[1].count");
-        assert_eq!(decode.message(), "invalid type: string, expected u32");
-        let body = b"{\n  \"items\": [ {\"id\": 7, \"count\": 1} ]\n}";
-        let source = serde_json::from_slice::<Page>(body).unwrap_err();
-        let decode = DecodeError::new(&source, body, None);
-        assert_eq!(decode.path(), "$.items[0].id");
-        assert!(
-            decode
-                .message()
-                .starts_with("invalid type: integer, expected"),
-            "{decode}"
-        );
-        let body = br#"{"items":[{"id":"a"}]}"#;
-        let source = serde_json::from_slice::<Page>(body).unwrap_err();
-        let decode = DecodeError::new(&source, body, None);
-        assert_eq!(decode.message(), "missing field `count`");
-        assert_eq!(decode.path(), "$.items[0]");
-        let body = br#"{"items":[]} "ng-secret-2""#;
-        let source = serde_json::from_slice::<Page>(body).unwrap_err();
-        let decode = DecodeError::new(&source, body, None);
-        assert_eq!(decode.message(), "trailing characters");
-        let deep = "[".repeat(1000);
-        let source = serde_json::from_slice::<Page>(deep.as_bytes()).unwrap_err();
-        let decode = DecodeError::new(&source, deep.as_bytes(), None);
-        assert!(decode.path().len() < 200, "{decode}");
     }
 }

@@ -4,7 +4,7 @@ use std::error::Error as _;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
-use ngrok_ai_client_handwritten::error::{from_progenitor, from_response};
+use ngrok_ai_client_handwritten::response::{from_progenitor, from_response};
 use ngrok_ai_client_handwritten::{ClientBuilder, ClientConfig, Error, ErrorBody};
 use progenitor_client::{Error as P, ResponseValue};
 

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ngrok_ai_client_handwritten::config::ClientBuilder;
-use ngrok_ai_client_handwritten::error::{from_response, Error};
+use ngrok_ai_client_handwritten::error::Error;
+use ngrok_ai_client_handwritten::response::from_response;
 use ngrok_ai_client_handwritten::retry::{execute, RetryPolicy};
 use ngrok_ai_client_handwritten::ClientConfig;
 use reqwest::{Method, StatusCode};

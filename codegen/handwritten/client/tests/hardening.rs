@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ngrok_ai_client_handwritten::error::from_progenitor;
+use ngrok_ai_client_handwritten::response::from_progenitor;
 use ngrok_ai_client_handwritten::retry::execute;
 use ngrok_ai_client_handwritten::{ClientBuilder, ClientConfig, Error, RetryPolicy};
 use progenitor_client::{Error as P, ResponseValue};

@@ -107,7 +107,7 @@ impl<'a> ListAccessKeyConfigurations<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListAIGatewayAccessKeyConfigurations",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -236,7 +236,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -339,7 +339,7 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayAccessKeyConfigurations",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -425,7 +425,7 @@ impl<'a> GetAccessKeyConfiguration<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -500,7 +500,7 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "DeleteAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::NO_CONTENT,
                             client.config(),
@@ -575,7 +575,7 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -701,7 +701,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateAIGatewayAccessKeyConfiguration",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -812,7 +812,7 @@ impl<'a> ListAccessKeys<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListAIGatewayAccessKeys",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -939,7 +939,7 @@ impl<'a> CreateAccessKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateAIGatewayAccessKey",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -1042,7 +1042,7 @@ impl<'a> HeadAccessKeys<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayAccessKeys",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1128,7 +1128,7 @@ impl<'a> GetAccessKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayAccessKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1203,7 +1203,7 @@ impl<'a> DeleteAccessKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "DeleteAIGatewayAccessKey",
                             ::reqwest::StatusCode::NO_CONTENT,
                             client.config(),
@@ -1278,7 +1278,7 @@ impl<'a> HeadAccessKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayAccessKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1402,7 +1402,7 @@ impl<'a> UpdateAccessKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateAIGatewayAccessKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1513,7 +1513,7 @@ impl<'a> ListApiKeys<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListAIGatewayAPIKeys",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1636,7 +1636,7 @@ impl<'a> CreateApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateAIGatewayAPIKey",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -1739,7 +1739,7 @@ impl<'a> HeadApiKeys<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayAPIKeys",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1823,7 +1823,7 @@ impl<'a> GetApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -1898,7 +1898,7 @@ impl<'a> DeleteApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "DeleteAIGatewayAPIKey",
                             ::reqwest::StatusCode::NO_CONTENT,
                             client.config(),
@@ -1973,7 +1973,7 @@ impl<'a> HeadApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2093,7 +2093,7 @@ impl<'a> UpdateApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateAIGatewayAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2223,7 +2223,7 @@ impl<'a> ListProviderApiKeys<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListAIGatewayProviderAPIKeys",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2352,7 +2352,7 @@ impl<'a> CreateProviderApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -2455,7 +2455,7 @@ impl<'a> HeadProviderApiKeys<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayProviderAPIKeys",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2541,7 +2541,7 @@ impl<'a> GetProviderApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2616,7 +2616,7 @@ impl<'a> DeleteProviderApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "DeleteAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::NO_CONTENT,
                             client.config(),
@@ -2691,7 +2691,7 @@ impl<'a> HeadProviderApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2817,7 +2817,7 @@ impl<'a> UpdateProviderApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -2943,7 +2943,7 @@ impl<'a> RotateProviderApiKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "RotateAIGatewayProviderAPIKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3054,7 +3054,7 @@ impl<'a> ListProviders<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListAIGatewayProviders",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3179,7 +3179,7 @@ impl<'a> CreateProvider<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateAIGatewayProvider",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -3282,7 +3282,7 @@ impl<'a> HeadProviders<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayProviders",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3368,7 +3368,7 @@ impl<'a> GetProvider<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayProvider",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3443,7 +3443,7 @@ impl<'a> DeleteProvider<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "DeleteAIGatewayProvider",
                             ::reqwest::StatusCode::NO_CONTENT,
                             client.config(),
@@ -3518,7 +3518,7 @@ impl<'a> HeadProvider<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayProvider",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3640,7 +3640,7 @@ impl<'a> UpdateProvider<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateAIGatewayProvider",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3705,7 +3705,7 @@ impl<'a> GetCreditTransactions<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetCreditTransactions",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3768,7 +3768,7 @@ impl<'a> GetCreditBalance<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetCreditBalance",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3869,7 +3869,7 @@ impl<'a> CreateCheckoutSession<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateCheckoutSession",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3932,7 +3932,7 @@ impl<'a> GetGatewayConfig<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayConfig",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -3986,7 +3986,7 @@ impl<'a> HeadGatewayConfig<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadAIGatewayConfig",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -4087,7 +4087,7 @@ impl<'a> UpdateGatewayConfig<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateAIGatewayConfig",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -4283,7 +4283,7 @@ impl<'a> ListUsage<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListAIGatewayUsage",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -4430,7 +4430,7 @@ impl<'a> GetUsageOverview<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetAIGatewayUsageOverview",
                             ::reqwest::StatusCode::OK,
                             client.config(),

@@ -19,10 +19,12 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod decode;
 pub mod error;
 pub mod nullable;
 pub mod paginate;
 pub mod path;
+pub mod response;
 pub mod retry;
 mod scrub;
 pub mod secret;

@@ -73,7 +73,7 @@ impl<'a> GetSteps<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "GetSteps",
                             ::reqwest::StatusCode::OK,
                             client.config(),

@@ -84,7 +84,7 @@ impl<'a> CreateThing<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateThing",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -157,7 +157,7 @@ impl<'a> DeleteThing<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "DeleteThing",
                             ::reqwest::StatusCode::NO_CONTENT,
                             client.config(),
@@ -230,7 +230,7 @@ impl<'a> HeadThing<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "HeadThing",
                             ::reqwest::StatusCode::OK,
                             client.config(),

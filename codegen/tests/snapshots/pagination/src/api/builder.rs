@@ -113,7 +113,7 @@ impl<'a> ListThings<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListThings",
                             ::reqwest::StatusCode::OK,
                             client.config(),
@@ -231,7 +231,7 @@ impl<'a> ListEvents<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "ListEvents",
                             ::reqwest::StatusCode::OK,
                             client.config(),

@@ -84,7 +84,7 @@ impl<'a> CreateKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "CreateKey",
                             ::reqwest::StatusCode::CREATED,
                             client.config(),
@@ -192,7 +192,7 @@ impl<'a> UpdateKey<'a> {
             Ok(response) => Ok(response.into_inner()),
             Err(error) => {
                 Err(
-                    crate::runtime::error::from_progenitor(
+                    crate::runtime::response::from_progenitor(
                             "UpdateKey",
                             ::reqwest::StatusCode::OK,
                             client.config(),
