@@ -131,6 +131,21 @@ fn bounds(schema: &Value) -> Option<TokenStream> {
     Some(tokens)
 }
 
+/// Drops progenitor's `#[allow(unused_mut)]` on `let mut request`: every `send` hands
+/// the request to the `pre` hook as `&mut`, so the `mut` is always used.
+pub fn drop_needless_allowances(imp: &mut ItemImpl) {
+    for item in &mut imp.items {
+        let ImplItem::Fn(f) = item else { continue };
+        for stmt in &mut f.block.stmts {
+            if let Stmt::Local(local) = stmt {
+                local.attrs.retain(|attr| {
+                    quote!(#attr).to_string().replace(' ', "") != "#[allow(unused_mut)]"
+                });
+            }
+        }
+    }
+}
+
 /// Removes the `api-version` header progenitor builds in every `send`.
 pub fn drop_api_version_header(imp: &mut ItemImpl) {
     for item in &mut imp.items {

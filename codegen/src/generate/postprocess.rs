@@ -104,6 +104,7 @@ fn rewrite_builders(builder: &mut [Item], spec: &Spec, api: &Api) -> Result<(), 
         super::builder_text::english_setter_errors(imp, op);
         super::builder_text::bounded_setters(imp, op, &spec.raw);
         super::builder_text::drop_api_version_header(imp);
+        super::builder_text::drop_needless_allowances(imp);
         seen.push(op.id);
         // One impl per builder: `send` and `stream` join the setters, so a reader finds
         // the whole builder in one place.

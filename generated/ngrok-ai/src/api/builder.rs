@@ -66,7 +66,6 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-key-configurations", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -199,7 +198,6 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-key-configurations", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -307,7 +305,6 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-key-configurations", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
@@ -389,7 +386,6 @@ impl<'a> GetAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -473,7 +469,6 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayAccessKeyConfiguration",
@@ -548,7 +543,6 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAccessKeyConfiguration",
@@ -664,7 +658,6 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
@@ -774,7 +767,6 @@ impl<'a> ListAccessKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -902,7 +894,6 @@ impl<'a> CreateAccessKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -1010,7 +1001,6 @@ impl<'a> HeadAccessKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/access-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
@@ -1092,7 +1082,6 @@ impl<'a> GetAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -1176,7 +1165,6 @@ impl<'a> DeleteAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayAccessKey",
@@ -1251,7 +1239,6 @@ impl<'a> HeadAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAccessKey",
@@ -1365,7 +1352,6 @@ impl<'a> UpdateAccessKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
@@ -1475,7 +1461,6 @@ impl<'a> ListApiKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/api-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -1599,7 +1584,6 @@ impl<'a> CreateApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/api-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -1707,7 +1691,6 @@ impl<'a> HeadApiKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/api-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
@@ -1787,7 +1770,6 @@ impl<'a> GetApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -1871,7 +1853,6 @@ impl<'a> DeleteApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayAPIKey",
@@ -1946,7 +1927,6 @@ impl<'a> HeadApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayAPIKey",
@@ -2056,7 +2036,6 @@ impl<'a> UpdateApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
@@ -2184,7 +2163,6 @@ impl<'a> ListProviderApiKeys<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let provider = provider.map_err(Error::InvalidRequest)?;
         let url = format!("{}/provider-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -2315,7 +2293,6 @@ impl<'a> CreateProviderApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/provider-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -2423,7 +2400,6 @@ impl<'a> HeadProviderApiKeys<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/provider-keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
@@ -2505,7 +2481,6 @@ impl<'a> GetProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -2589,7 +2564,6 @@ impl<'a> DeleteProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayProviderAPIKey",
@@ -2664,7 +2638,6 @@ impl<'a> HeadProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayProviderAPIKey",
@@ -2780,7 +2753,6 @@ impl<'a> UpdateProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
@@ -2906,7 +2878,6 @@ impl<'a> RotateProviderApiKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -3016,7 +2987,6 @@ impl<'a> ListProviders<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/providers", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -3142,7 +3112,6 @@ impl<'a> CreateProvider<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/providers", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -3250,7 +3219,6 @@ impl<'a> HeadProviders<'a> {
         let before_id = before_id.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/providers", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .head(url)
@@ -3332,7 +3300,6 @@ impl<'a> GetProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -3416,7 +3383,6 @@ impl<'a> DeleteProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteAIGatewayProvider",
@@ -3491,7 +3457,6 @@ impl<'a> HeadProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayProvider",
@@ -3603,7 +3568,6 @@ impl<'a> UpdateProvider<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
@@ -3669,7 +3633,6 @@ impl<'a> GetCreditTransactions<'a> {
     ) -> Result<ResponseValue<types::CreditTransactionList>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/credits/transactions", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -3732,7 +3695,6 @@ impl<'a> GetCreditBalance<'a> {
     async fn send_raw(self) -> Result<ResponseValue<types::CreditBalance>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/credits/balance", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -3832,7 +3794,6 @@ impl<'a> CreateCheckoutSession<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/credits/checkout-session", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -3896,7 +3857,6 @@ impl<'a> GetGatewayConfig<'a> {
     async fn send_raw(self) -> Result<ResponseValue<types::AiGatewayConfig>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/gateway-config", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -3959,7 +3919,6 @@ impl<'a> HeadGatewayConfig<'a> {
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/gateway-config", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadAIGatewayConfig",
@@ -4050,7 +4009,6 @@ impl<'a> UpdateGatewayConfig<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/gateway-config", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
@@ -4239,7 +4197,6 @@ impl<'a> ListUsage<'a> {
         let limit = limit.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let url = format!("{}/usage", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -4391,7 +4348,6 @@ impl<'a> GetUsageOverview<'a> {
         let group_by = group_by.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let url = format!("{}/usage/overview", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)

@@ -38,7 +38,6 @@ impl<'a> GetSteps<'a> {
         let Self { client, status } = self;
         let status = status.map_err(Error::InvalidRequest)?;
         let url = format!("{}/steps", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)

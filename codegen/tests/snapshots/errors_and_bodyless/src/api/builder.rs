@@ -49,7 +49,6 @@ impl<'a> CreateThing<'a> {
             .and_then(|v| types::ThingCreate::try_from(v).map_err(|e| e.to_string()))
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/things", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -130,7 +129,6 @@ impl<'a> DeleteThing<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "DeleteThing",
@@ -203,7 +201,6 @@ impl<'a> HeadThing<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
             operation_id: "HeadThing",

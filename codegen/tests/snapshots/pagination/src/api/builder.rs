@@ -76,7 +76,6 @@ impl<'a> ListThings<'a> {
         let kind = kind.map_err(Error::InvalidRequest)?;
         let limit = limit.map_err(Error::InvalidRequest)?;
         let url = format!("{}/things", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)
@@ -195,7 +194,6 @@ impl<'a> ListEvents<'a> {
         let cursor = cursor.map_err(Error::InvalidRequest)?;
         let start_time = start_time.map_err(Error::InvalidRequest)?;
         let url = format!("{}/events", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .get(url)

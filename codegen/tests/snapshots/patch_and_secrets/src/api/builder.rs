@@ -49,7 +49,6 @@ impl<'a> CreateKey<'a> {
             .and_then(|v| types::KeyCreate::try_from(v).map_err(|e| e.to_string()))
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/keys", client.baseurl,);
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .post(url)
@@ -157,7 +156,6 @@ impl<'a> UpdateKey<'a> {
             ::runtime::path::check_segment("id", & id.to_string())
             .map_err(Error::InvalidRequest) ?),
         );
-        #[allow(unused_mut)]
         let mut request = client
             .client
             .patch(url)
