@@ -207,6 +207,7 @@ pub mod duration;
 pub mod failure;
 pub mod fault;
 mod hooks;
+mod http;
 pub mod ids;
 pub mod journal;
 pub mod query;
