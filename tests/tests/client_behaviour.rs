@@ -650,6 +650,43 @@ async fn missing_required_argument_is_an_invalid_request_not_a_panic() {
     assert!(server.requests().is_empty());
 }
 
+/// A body builder missing a required field fails at `send()` in plain words naming the
+/// body type and the field, and nothing is sent.
+#[tokio::test]
+async fn incomplete_body_is_an_invalid_request_naming_the_field() {
+    let (server, client) = setup().await;
+    let error = client
+        .create_access_key_configuration()
+        .body_map(|body| body)
+        .send()
+        .await
+        .unwrap_err();
+    let Error::InvalidRequest { message, .. } = &error else {
+        panic!("{error:?}");
+    };
+    // The message names one of the body's required fields as the spec spells it, and
+    // the body type.
+    let spec = ngrok_ai_tests::contract::ContractSpec::repository();
+    let op = spec
+        .operation("CreateAIGatewayAccessKeyConfiguration")
+        .unwrap();
+    let body = spec.effective(op.body.as_ref().expect("a body").schema).0;
+    let required: Vec<&str> = body["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let named = |field: &&str| {
+        message.contains(&format!(
+            "`{field}` is required in `AiGatewayAccessKeyConfigurationCreate`"
+        ))
+    };
+    assert!(
+        required.iter().any(named),
+        "{message} (required: {required:?})"
+    );
+    assert!(server.requests().is_empty());
+}
+
 /// A page size outside the spec's `minimum`..`maximum` fails at `send()`, naming the
 /// parameter and the range, and nothing is sent. The bounds are read from the spec.
 #[tokio::test]

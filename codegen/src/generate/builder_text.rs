@@ -29,6 +29,24 @@ pub fn english_setter_errors(imp: &mut ItemImpl, op: &Op) {
                 *lit = LitStr::new(&text, lit.span());
             }
         }
+
+        // The body setter's message is a `format!` argument, which syn leaves as tokens.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
+            let Ok(mut args) = mac.parse_body_with(Args::parse_terminated) else {
+                return;
+            };
+            if let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            })) = args.first_mut()
+            {
+                if let Some(text) = english(&lit.value(), self.op) {
+                    *lit = LitStr::new(&text, lit.span());
+                    mac.tokens = quote!(#args);
+                }
+            }
+        }
     }
     for item in &mut imp.items {
         if let ImplItem::Fn(f) = item {
@@ -131,9 +149,22 @@ fn bounds(schema: &Value) -> Option<TokenStream> {
     Some(tokens)
 }
 
-/// Drops progenitor's `#[allow(unused_mut)]` on `let mut request`: every `send` hands
-/// the request to the `pre` hook as `&mut`, so the `mut` is always used.
+/// Drops progenitor's `#[allow(unused_mut)]` on `let mut request` (every `send` hands
+/// the request to the `pre` hook as `&mut`, so the `mut` is always used), and writes
+/// `Self { client: client }` as `Self { client }`.
 pub fn drop_needless_allowances(imp: &mut ItemImpl) {
+    struct Shorthand;
+    impl VisitMut for Shorthand {
+        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+            syn::visit_mut::visit_field_value_mut(self, field);
+            let same = matches!((&field.member, &field.expr),
+                (Member::Named(name), Expr::Path(path)) if path.path.is_ident(name));
+            if same {
+                field.colon_token = None;
+            }
+        }
+    }
+    Shorthand.visit_item_impl_mut(imp);
     for item in &mut imp.items {
         let ImplItem::Fn(f) = item else { continue };
         for stmt in &mut f.block.stmts {

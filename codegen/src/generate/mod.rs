@@ -13,6 +13,7 @@ pub mod mock_crate;
 mod open_enums;
 mod patch_fields;
 mod postprocess;
+mod required_fields;
 mod rustdoc;
 mod text_setters;
 

@@ -19,6 +19,7 @@ pub fn apply(file: &mut syn::File, spec: &Spec, api: &Api, plan: &Plan) -> Resul
     extend_types(types, plan)?;
     super::patch_fields::keep_nulls(types);
     super::text_setters::take_str(types);
+    super::required_fields::name_required_fields(types);
     let builder = module_mut(file, "builder")?;
     rewrite_builders(builder, spec, api)?;
     file.items.extend(client_additions());

@@ -18,7 +18,7 @@ impl<'a> ListAccessKeyConfigurations<'a> {
     /// Starts the `ListAIGatewayAccessKeyConfigurations` call with `client`; [`Client::list_access_key_configurations`](super::Client::list_access_key_configurations) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -152,7 +152,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
     /// Starts the `CreateAIGatewayAccessKeyConfiguration` call with `client`; [`Client::create_access_key_configuration`](super::Client::create_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -171,7 +171,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayAccessKeyConfigurationCreate` for body failed: {}",
+                    "the request body is not a valid `AiGatewayAccessKeyConfigurationCreate`: {}",
                     s
                 )
             });
@@ -259,7 +259,7 @@ impl<'a> HeadAccessKeyConfigurations<'a> {
     /// Starts the `HeadAIGatewayAccessKeyConfigurations` call with `client`; [`Client::head_access_key_configurations`](super::Client::head_access_key_configurations) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -360,7 +360,7 @@ impl<'a> GetAccessKeyConfiguration<'a> {
     /// Starts the `GetAIGatewayAccessKeyConfiguration` call with `client`; [`Client::get_access_key_configuration`](super::Client::get_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -445,7 +445,7 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
     /// Starts the `DeleteAIGatewayAccessKeyConfiguration` call with `client`; [`Client::delete_access_key_configuration`](super::Client::delete_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -519,7 +519,7 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
     /// Starts the `HeadAIGatewayAccessKeyConfiguration` call with `client`; [`Client::head_access_key_configuration`](super::Client::head_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -594,7 +594,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
     /// Starts the `UpdateAIGatewayAccessKeyConfiguration` call with `client`; [`Client::update_access_key_configuration`](super::Client::update_access_key_configuration) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -626,7 +626,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayAccessKeyConfigurationUpdate` for body failed: {}",
+                    "the request body is not a valid `AiGatewayAccessKeyConfigurationUpdate`: {}",
                     s
                 )
             });
@@ -719,7 +719,7 @@ impl<'a> ListAccessKeys<'a> {
     /// Starts the `ListAIGatewayAccessKeys` call with `client`; [`Client::list_access_keys`](super::Client::list_access_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -850,7 +850,7 @@ impl<'a> CreateAccessKey<'a> {
     /// Starts the `CreateAIGatewayAccessKey` call with `client`; [`Client::create_access_key`](super::Client::create_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -869,7 +869,7 @@ impl<'a> CreateAccessKey<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayAccessKeyCreate` for body failed: {}", s
+                    "the request body is not a valid `AiGatewayAccessKeyCreate`: {}", s
                 )
             });
         self
@@ -955,7 +955,7 @@ impl<'a> HeadAccessKeys<'a> {
     /// Starts the `HeadAIGatewayAccessKeys` call with `client`; [`Client::head_access_keys`](super::Client::head_access_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -1056,7 +1056,7 @@ impl<'a> GetAccessKey<'a> {
     /// Starts the `GetAIGatewayAccessKey` call with `client`; [`Client::get_access_key`](super::Client::get_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -1141,7 +1141,7 @@ impl<'a> DeleteAccessKey<'a> {
     /// Starts the `DeleteAIGatewayAccessKey` call with `client`; [`Client::delete_access_key`](super::Client::delete_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -1215,7 +1215,7 @@ impl<'a> HeadAccessKey<'a> {
     /// Starts the `HeadAIGatewayAccessKey` call with `client`; [`Client::head_access_key`](super::Client::head_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -1290,7 +1290,7 @@ impl<'a> UpdateAccessKey<'a> {
     /// Starts the `UpdateAIGatewayAccessKey` call with `client`; [`Client::update_access_key`](super::Client::update_access_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -1322,7 +1322,7 @@ impl<'a> UpdateAccessKey<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayAccessKeyUpdate` for body failed: {}", s
+                    "the request body is not a valid `AiGatewayAccessKeyUpdate`: {}", s
                 )
             });
         self
@@ -1413,7 +1413,7 @@ impl<'a> ListApiKeys<'a> {
     /// Starts the `ListAIGatewayAPIKeys` call with `client`; [`Client::list_api_keys`](super::Client::list_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -1544,7 +1544,7 @@ impl<'a> CreateApiKey<'a> {
     /// Starts the `CreateAIGatewayAPIKey` call with `client`; [`Client::create_api_key`](super::Client::create_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -1562,7 +1562,7 @@ impl<'a> CreateApiKey<'a> {
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `AiGatewayApiKeyCreate` for body failed: {}", s)
+                format!("the request body is not a valid `AiGatewayApiKeyCreate`: {}", s)
             });
         self
     }
@@ -1645,7 +1645,7 @@ impl<'a> HeadApiKeys<'a> {
     /// Starts the `HeadAIGatewayAPIKeys` call with `client`; [`Client::head_api_keys`](super::Client::head_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -1746,7 +1746,7 @@ impl<'a> GetApiKey<'a> {
     /// Starts the `GetAIGatewayAPIKey` call with `client`; [`Client::get_api_key`](super::Client::get_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -1829,7 +1829,7 @@ impl<'a> DeleteApiKey<'a> {
     /// Starts the `DeleteAIGatewayAPIKey` call with `client`; [`Client::delete_api_key`](super::Client::delete_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -1903,7 +1903,7 @@ impl<'a> HeadApiKey<'a> {
     /// Starts the `HeadAIGatewayAPIKey` call with `client`; [`Client::head_api_key`](super::Client::head_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -1978,7 +1978,7 @@ impl<'a> UpdateApiKey<'a> {
     /// Starts the `UpdateAIGatewayAPIKey` call with `client`; [`Client::update_api_key`](super::Client::update_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -2009,7 +2009,7 @@ impl<'a> UpdateApiKey<'a> {
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `AiGatewayApiKeyUpdate` for body failed: {}", s)
+                format!("the request body is not a valid `AiGatewayApiKeyUpdate`: {}", s)
             });
         self
     }
@@ -2098,7 +2098,7 @@ impl<'a> ListProviderApiKeys<'a> {
     /// Starts the `ListAIGatewayProviderAPIKeys` call with `client`; [`Client::list_provider_api_keys`](super::Client::list_provider_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
             provider: Ok(None),
@@ -2247,7 +2247,7 @@ impl<'a> CreateProviderApiKey<'a> {
     /// Starts the `CreateAIGatewayProviderAPIKey` call with `client`; [`Client::create_provider_api_key`](super::Client::create_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -2266,7 +2266,7 @@ impl<'a> CreateProviderApiKey<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayProviderApiKeyCreate` for body failed: {}",
+                    "the request body is not a valid `AiGatewayProviderApiKeyCreate`: {}",
                     s
                 )
             });
@@ -2354,7 +2354,7 @@ impl<'a> HeadProviderApiKeys<'a> {
     /// Starts the `HeadAIGatewayProviderAPIKeys` call with `client`; [`Client::head_provider_api_keys`](super::Client::head_provider_api_keys) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -2455,7 +2455,7 @@ impl<'a> GetProviderApiKey<'a> {
     /// Starts the `GetAIGatewayProviderAPIKey` call with `client`; [`Client::get_provider_api_key`](super::Client::get_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -2540,7 +2540,7 @@ impl<'a> DeleteProviderApiKey<'a> {
     /// Starts the `DeleteAIGatewayProviderAPIKey` call with `client`; [`Client::delete_provider_api_key`](super::Client::delete_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -2614,7 +2614,7 @@ impl<'a> HeadProviderApiKey<'a> {
     /// Starts the `HeadAIGatewayProviderAPIKey` call with `client`; [`Client::head_provider_api_key`](super::Client::head_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -2689,7 +2689,7 @@ impl<'a> UpdateProviderApiKey<'a> {
     /// Starts the `UpdateAIGatewayProviderAPIKey` call with `client`; [`Client::update_provider_api_key`](super::Client::update_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -2721,7 +2721,7 @@ impl<'a> UpdateProviderApiKey<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayProviderApiKeyUpdate` for body failed: {}",
+                    "the request body is not a valid `AiGatewayProviderApiKeyUpdate`: {}",
                     s
                 )
             });
@@ -2814,7 +2814,7 @@ impl<'a> RotateProviderApiKey<'a> {
     /// Starts the `RotateAIGatewayProviderAPIKey` call with `client`; [`Client::rotate_provider_api_key`](super::Client::rotate_provider_api_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -2846,7 +2846,7 @@ impl<'a> RotateProviderApiKey<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `AiGatewayProviderApiKeyRotate` for body failed: {}",
+                    "the request body is not a valid `AiGatewayProviderApiKeyRotate`: {}",
                     s
                 )
             });
@@ -2939,7 +2939,7 @@ impl<'a> ListProviders<'a> {
     /// Starts the `ListAIGatewayProviders` call with `client`; [`Client::list_providers`](super::Client::list_providers) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -3070,7 +3070,7 @@ impl<'a> CreateProvider<'a> {
     /// Starts the `CreateAIGatewayProvider` call with `client`; [`Client::create_provider`](super::Client::create_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -3088,7 +3088,9 @@ impl<'a> CreateProvider<'a> {
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `AiGatewayProviderCreate` for body failed: {}", s)
+                format!(
+                    "the request body is not a valid `AiGatewayProviderCreate`: {}", s
+                )
             });
         self
     }
@@ -3173,7 +3175,7 @@ impl<'a> HeadProviders<'a> {
     /// Starts the `HeadAIGatewayProviders` call with `client`; [`Client::head_providers`](super::Client::head_providers) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             limit: Ok(None),
         }
@@ -3274,7 +3276,7 @@ impl<'a> GetProvider<'a> {
     /// Starts the `GetAIGatewayProvider` call with `client`; [`Client::get_provider`](super::Client::get_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -3359,7 +3361,7 @@ impl<'a> DeleteProvider<'a> {
     /// Starts the `DeleteAIGatewayProvider` call with `client`; [`Client::delete_provider`](super::Client::delete_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -3433,7 +3435,7 @@ impl<'a> HeadProvider<'a> {
     /// Starts the `HeadAIGatewayProvider` call with `client`; [`Client::head_provider`](super::Client::head_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -3508,7 +3510,7 @@ impl<'a> UpdateProvider<'a> {
     /// Starts the `UpdateAIGatewayProvider` call with `client`; [`Client::update_provider`](super::Client::update_provider) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -3539,7 +3541,9 @@ impl<'a> UpdateProvider<'a> {
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `AiGatewayProviderUpdate` for body failed: {}", s)
+                format!(
+                    "the request body is not a valid `AiGatewayProviderUpdate`: {}", s
+                )
             });
         self
     }
@@ -3626,7 +3630,7 @@ pub struct GetCreditTransactions<'a> {
 impl<'a> GetCreditTransactions<'a> {
     /// Starts the `GetCreditTransactions` call with `client`; [`Client::get_credit_transactions`](super::Client::get_credit_transactions) does the same.
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client: client }
+        Self { client }
     }
     async fn send_raw(
         self,
@@ -3690,7 +3694,7 @@ pub struct GetCreditBalance<'a> {
 impl<'a> GetCreditBalance<'a> {
     /// Starts the `GetCreditBalance` call with `client`; [`Client::get_credit_balance`](super::Client::get_credit_balance) does the same.
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client: client }
+        Self { client }
     }
     async fn send_raw(self) -> Result<ResponseValue<types::CreditBalance>, Error<()>> {
         let Self { client } = self;
@@ -3754,7 +3758,7 @@ impl<'a> CreateCheckoutSession<'a> {
     /// Starts the `CreateCheckoutSession` call with `client`; [`Client::create_checkout_session`](super::Client::create_checkout_session) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -3772,7 +3776,7 @@ impl<'a> CreateCheckoutSession<'a> {
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `CheckoutSessionCreate` for body failed: {}", s)
+                format!("the request body is not a valid `CheckoutSessionCreate`: {}", s)
             });
         self
     }
@@ -3852,7 +3856,7 @@ pub struct GetGatewayConfig<'a> {
 impl<'a> GetGatewayConfig<'a> {
     /// Starts the `GetAIGatewayConfig` call with `client`; [`Client::get_gateway_config`](super::Client::get_gateway_config) does the same.
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client: client }
+        Self { client }
     }
     async fn send_raw(self) -> Result<ResponseValue<types::AiGatewayConfig>, Error<()>> {
         let Self { client } = self;
@@ -3914,7 +3918,7 @@ pub struct HeadGatewayConfig<'a> {
 impl<'a> HeadGatewayConfig<'a> {
     /// Starts the `HeadAIGatewayConfig` call with `client`; [`Client::head_gateway_config`](super::Client::head_gateway_config) does the same.
     pub fn new(client: &'a super::Client) -> Self {
-        Self { client: client }
+        Self { client }
     }
     async fn send_raw(self) -> Result<ResponseValue<()>, Error<()>> {
         let Self { client } = self;
@@ -3969,7 +3973,7 @@ impl<'a> UpdateGatewayConfig<'a> {
     /// Starts the `UpdateAIGatewayConfig` call with `client`; [`Client::update_gateway_config`](super::Client::update_gateway_config) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -3987,7 +3991,7 @@ impl<'a> UpdateGatewayConfig<'a> {
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `AiGatewayConfigUpdate` for body failed: {}", s)
+                format!("the request body is not a valid `AiGatewayConfigUpdate`: {}", s)
             });
         self
     }
@@ -4074,7 +4078,7 @@ impl<'a> ListUsage<'a> {
     /// Starts the `ListAIGatewayUsage` call with `client`; [`Client::list_usage`](super::Client::list_usage) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             access_key_id: Ok(None),
             cursor: Ok(None),
             end_time: Ok(None),
@@ -4288,7 +4292,7 @@ impl<'a> GetUsageOverview<'a> {
     /// Starts the `GetAIGatewayUsageOverview` call with `client`; [`Client::get_usage_overview`](super::Client::get_usage_overview) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             end_time: Ok(None),
             group_by: Ok(None),
             start_time: Err("start_time was not initialized".to_string()),

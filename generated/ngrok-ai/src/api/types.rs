@@ -1657,7 +1657,7 @@ pub mod builder {
         {
             self.allow = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for allow: {e}"));
+                .map_err(|e| format!("`allow` of `AccessDimension` is not valid: {e}"));
             self
         }
     }
@@ -1705,7 +1705,7 @@ pub mod builder {
         {
             self.models = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for models: {e}"));
+                .map_err(|e| format!("`models` of `AccessScope` is not valid: {e}"));
             self
         }
         /// Sets `providers` (optional).
@@ -1718,9 +1718,7 @@ pub mod builder {
         {
             self.providers = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for providers: {e}")
-                });
+                .map_err(|e| format!("`providers` of `AccessScope` is not valid: {e}"));
             self
         }
     }
@@ -1791,20 +1789,28 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 access_key_configuration: Ok(Default::default()),
-                created_at: Err("no value supplied for created_at".to_string()),
-                created_by: Err("no value supplied for created_by".to_string()),
+                created_at: Err(
+                    "`createdAt` is required in `AiGatewayAccessKey`".to_string(),
+                ),
+                created_by: Err(
+                    "`createdBy` is required in `AiGatewayAccessKey`".to_string(),
+                ),
                 description: Ok(Default::default()),
-                id: Err("no value supplied for id".to_string()),
-                key_redacted: Err("no value supplied for key_redacted".to_string()),
+                id: Err("`id` is required in `AiGatewayAccessKey`".to_string()),
+                key_redacted: Err(
+                    "`keyRedacted` is required in `AiGatewayAccessKey`".to_string(),
+                ),
                 last_updated_by: Err(
-                    "no value supplied for last_updated_by".to_string(),
+                    "`lastUpdatedBy` is required in `AiGatewayAccessKey`".to_string(),
                 ),
                 last_used: Ok(Default::default()),
                 metadata: Ok(Default::default()),
                 name: Ok(Default::default()),
                 token: Ok(Default::default()),
-                updated_at: Err("no value supplied for updated_at".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                updated_at: Err(
+                    "`updatedAt` is required in `AiGatewayAccessKey`".to_string(),
+                ),
+                uri: Err("`uri` is required in `AiGatewayAccessKey`".to_string()),
             }
         }
     }
@@ -1823,7 +1829,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for access_key_configuration: {e}"
+                        "`accessKeyConfiguration` of `AiGatewayAccessKey` is not valid: {e}"
                     )
                 });
             self
@@ -1839,7 +1845,7 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!("`createdAt` of `AiGatewayAccessKey` is not valid: {e}")
                 });
             self
         }
@@ -1854,7 +1860,7 @@ pub mod builder {
             self.created_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_by: {e}")
+                    format!("`createdBy` of `AiGatewayAccessKey` is not valid: {e}")
                 });
             self
         }
@@ -1880,7 +1886,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `AiGatewayAccessKey` is not valid: {e}"));
             self
         }
         /// Sets `keyRedacted` (required).
@@ -1894,7 +1900,7 @@ pub mod builder {
             self.key_redacted = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for key_redacted: {e}")
+                    format!("`keyRedacted` of `AiGatewayAccessKey` is not valid: {e}")
                 });
             self
         }
@@ -1909,7 +1915,7 @@ pub mod builder {
             self.last_updated_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_updated_by: {e}")
+                    format!("`lastUpdatedBy` of `AiGatewayAccessKey` is not valid: {e}")
                 });
             self
         }
@@ -1926,7 +1932,7 @@ pub mod builder {
             self.last_used = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_used: {e}")
+                    format!("`lastUsed` of `AiGatewayAccessKey` is not valid: {e}")
                 });
             self
         }
@@ -1962,7 +1968,9 @@ pub mod builder {
         {
             self.token = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for token: {e}"));
+                .map_err(|e| {
+                    format!("`token` of `AiGatewayAccessKey` is not valid: {e}")
+                });
             self
         }
         /// Sets `updatedAt` (required).
@@ -1976,7 +1984,7 @@ pub mod builder {
             self.updated_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for updated_at: {e}")
+                    format!("`updatedAt` of `AiGatewayAccessKey` is not valid: {e}")
                 });
             self
         }
@@ -1990,7 +1998,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `AiGatewayAccessKey` is not valid: {e}"));
             self
         }
     }
@@ -2045,9 +2053,18 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayAccessKeyAccessKeyConfiguration {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
-                name: Err("no value supplied for name".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                id: Err(
+                    "`id` is required in `AiGatewayAccessKeyAccessKeyConfiguration`"
+                        .to_string(),
+                ),
+                name: Err(
+                    "`name` is required in `AiGatewayAccessKeyAccessKeyConfiguration`"
+                        .to_string(),
+                ),
+                uri: Err(
+                    "`uri` is required in `AiGatewayAccessKeyAccessKeyConfiguration`"
+                        .to_string(),
+                ),
             }
         }
     }
@@ -2062,7 +2079,11 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`id` of `AiGatewayAccessKeyAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `name` (required).
@@ -2075,7 +2096,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayAccessKeyAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `uri` (required).
@@ -2088,7 +2113,11 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`uri` of `AiGatewayAccessKeyAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -2152,18 +2181,34 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 access: Ok(Default::default()),
-                created_at: Err("no value supplied for created_at".to_string()),
-                created_by: Err("no value supplied for created_by".to_string()),
+                created_at: Err(
+                    "`createdAt` is required in `AiGatewayAccessKeyConfiguration`"
+                        .to_string(),
+                ),
+                created_by: Err(
+                    "`createdBy` is required in `AiGatewayAccessKeyConfiguration`"
+                        .to_string(),
+                ),
                 description: Ok(Default::default()),
-                id: Err("no value supplied for id".to_string()),
+                id: Err(
+                    "`id` is required in `AiGatewayAccessKeyConfiguration`".to_string(),
+                ),
                 last_updated_by: Err(
-                    "no value supplied for last_updated_by".to_string(),
+                    "`lastUpdatedBy` is required in `AiGatewayAccessKeyConfiguration`"
+                        .to_string(),
                 ),
                 metadata: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
+                name: Err(
+                    "`name` is required in `AiGatewayAccessKeyConfiguration`".to_string(),
+                ),
                 router: Ok(Default::default()),
-                updated_at: Err("no value supplied for updated_at".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                updated_at: Err(
+                    "`updatedAt` is required in `AiGatewayAccessKeyConfiguration`"
+                        .to_string(),
+                ),
+                uri: Err(
+                    "`uri` is required in `AiGatewayAccessKeyConfiguration`".to_string(),
+                ),
             }
         }
     }
@@ -2178,7 +2223,11 @@ pub mod builder {
         {
             self.access = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for access: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`access` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `createdAt` (required).
@@ -2192,7 +2241,9 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!(
+                        "`createdAt` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2207,7 +2258,9 @@ pub mod builder {
             self.created_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_by: {e}")
+                    format!(
+                        "`createdBy` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2233,7 +2286,11 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`id` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `lastUpdatedBy` (required).
@@ -2247,7 +2304,9 @@ pub mod builder {
             self.last_updated_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_updated_by: {e}")
+                    format!(
+                        "`lastUpdatedBy` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2273,7 +2332,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `router` (optional).
@@ -2286,7 +2349,11 @@ pub mod builder {
         {
             self.router = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for router: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`router` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `updatedAt` (required).
@@ -2300,7 +2367,9 @@ pub mod builder {
             self.updated_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for updated_at: {e}")
+                    format!(
+                        "`updatedAt` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2314,7 +2383,11 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`uri` of `AiGatewayAccessKeyConfiguration` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -2384,7 +2457,10 @@ pub mod builder {
                 access: Ok(Default::default()),
                 description: Ok(Default::default()),
                 metadata: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
+                name: Err(
+                    "`name` is required in `AiGatewayAccessKeyConfigurationCreate`"
+                        .to_string(),
+                ),
                 router: Ok(Default::default()),
             }
         }
@@ -2400,7 +2476,11 @@ pub mod builder {
         {
             self.access = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for access: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`access` of `AiGatewayAccessKeyConfigurationCreate` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `description` (optional).
@@ -2437,7 +2517,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayAccessKeyConfigurationCreate` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `router` (optional).
@@ -2450,7 +2534,11 @@ pub mod builder {
         {
             self.router = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for router: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`router` of `AiGatewayAccessKeyConfigurationCreate` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -2498,11 +2586,14 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ai_gateway_access_key_configurations: Err(
-                    "no value supplied for ai_gateway_access_key_configurations"
+                    "`aiGatewayAccessKeyConfigurations` is required in `AiGatewayAccessKeyConfigurationList`"
                         .to_string(),
                 ),
                 next_page_uri: Ok(Default::default()),
-                uri: Err("no value supplied for uri".to_string()),
+                uri: Err(
+                    "`uri` is required in `AiGatewayAccessKeyConfigurationList`"
+                        .to_string(),
+                ),
             }
         }
     }
@@ -2521,7 +2612,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for ai_gateway_access_key_configurations: {e}"
+                        "`aiGatewayAccessKeyConfigurations` of `AiGatewayAccessKeyConfigurationList` is not valid: {e}"
                     )
                 });
             self
@@ -2548,7 +2639,11 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`uri` of `AiGatewayAccessKeyConfigurationList` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -2628,7 +2723,11 @@ pub mod builder {
         {
             self.access = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for access: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`access` of `AiGatewayAccessKeyConfigurationUpdate` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `description` (optional).
@@ -2644,7 +2743,9 @@ pub mod builder {
             self.description = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
+                    format!(
+                        "`description` of `AiGatewayAccessKeyConfigurationUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2661,7 +2762,9 @@ pub mod builder {
             self.metadata = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
+                    format!(
+                        "`metadata` of `AiGatewayAccessKeyConfigurationUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2677,7 +2780,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayAccessKeyConfigurationUpdate` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `router` (optional).
@@ -2694,7 +2801,11 @@ pub mod builder {
         {
             self.router = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for router: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`router` of `AiGatewayAccessKeyConfigurationUpdate` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -2845,10 +2956,11 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ai_gateway_access_keys: Err(
-                    "no value supplied for ai_gateway_access_keys".to_string(),
+                    "`aiGatewayAccessKeys` is required in `AiGatewayAccessKeyList`"
+                        .to_string(),
                 ),
                 next_page_uri: Ok(Default::default()),
-                uri: Err("no value supplied for uri".to_string()),
+                uri: Err("`uri` is required in `AiGatewayAccessKeyList`".to_string()),
             }
         }
     }
@@ -2865,7 +2977,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for ai_gateway_access_keys: {e}"
+                        "`aiGatewayAccessKeys` of `AiGatewayAccessKeyList` is not valid: {e}"
                     )
                 });
             self
@@ -2892,7 +3004,9 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!("`uri` of `AiGatewayAccessKeyList` is not valid: {e}")
+                });
             self
         }
     }
@@ -2963,7 +3077,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for access_key_configuration_id: {e}"
+                        "`accessKeyConfigurationId` of `AiGatewayAccessKeyUpdate` is not valid: {e}"
                     )
                 });
             self
@@ -2981,7 +3095,9 @@ pub mod builder {
             self.description = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
+                    format!(
+                        "`description` of `AiGatewayAccessKeyUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -2998,7 +3114,7 @@ pub mod builder {
             self.metadata = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
+                    format!("`metadata` of `AiGatewayAccessKeyUpdate` is not valid: {e}")
                 });
             self
         }
@@ -3014,7 +3130,9 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!("`name` of `AiGatewayAccessKeyUpdate` is not valid: {e}")
+                });
             self
         }
     }
@@ -3086,20 +3204,28 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayApiKey {
         fn default() -> Self {
             Self {
-                created_at: Err("no value supplied for created_at".to_string()),
-                created_by: Err("no value supplied for created_by".to_string()),
+                created_at: Err(
+                    "`createdAt` is required in `AiGatewayApiKey`".to_string(),
+                ),
+                created_by: Err(
+                    "`createdBy` is required in `AiGatewayApiKey`".to_string(),
+                ),
                 description: Ok(Default::default()),
-                id: Err("no value supplied for id".to_string()),
-                key_redacted: Err("no value supplied for key_redacted".to_string()),
+                id: Err("`id` is required in `AiGatewayApiKey`".to_string()),
+                key_redacted: Err(
+                    "`keyRedacted` is required in `AiGatewayApiKey`".to_string(),
+                ),
                 last_updated_by: Err(
-                    "no value supplied for last_updated_by".to_string(),
+                    "`lastUpdatedBy` is required in `AiGatewayApiKey`".to_string(),
                 ),
                 last_used: Ok(Default::default()),
                 metadata: Ok(Default::default()),
                 name: Ok(Default::default()),
                 token: Ok(Default::default()),
-                updated_at: Err("no value supplied for updated_at".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                updated_at: Err(
+                    "`updatedAt` is required in `AiGatewayApiKey`".to_string(),
+                ),
+                uri: Err("`uri` is required in `AiGatewayApiKey`".to_string()),
             }
         }
     }
@@ -3115,7 +3241,7 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!("`createdAt` of `AiGatewayApiKey` is not valid: {e}")
                 });
             self
         }
@@ -3130,7 +3256,7 @@ pub mod builder {
             self.created_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_by: {e}")
+                    format!("`createdBy` of `AiGatewayApiKey` is not valid: {e}")
                 });
             self
         }
@@ -3156,7 +3282,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `AiGatewayApiKey` is not valid: {e}"));
             self
         }
         /// Sets `keyRedacted` (required).
@@ -3170,7 +3296,7 @@ pub mod builder {
             self.key_redacted = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for key_redacted: {e}")
+                    format!("`keyRedacted` of `AiGatewayApiKey` is not valid: {e}")
                 });
             self
         }
@@ -3185,7 +3311,7 @@ pub mod builder {
             self.last_updated_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_updated_by: {e}")
+                    format!("`lastUpdatedBy` of `AiGatewayApiKey` is not valid: {e}")
                 });
             self
         }
@@ -3202,7 +3328,7 @@ pub mod builder {
             self.last_used = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_used: {e}")
+                    format!("`lastUsed` of `AiGatewayApiKey` is not valid: {e}")
                 });
             self
         }
@@ -3238,7 +3364,7 @@ pub mod builder {
         {
             self.token = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for token: {e}"));
+                .map_err(|e| format!("`token` of `AiGatewayApiKey` is not valid: {e}"));
             self
         }
         /// Sets `updatedAt` (required).
@@ -3252,7 +3378,7 @@ pub mod builder {
             self.updated_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for updated_at: {e}")
+                    format!("`updatedAt` of `AiGatewayApiKey` is not valid: {e}")
                 });
             self
         }
@@ -3266,7 +3392,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `AiGatewayApiKey` is not valid: {e}"));
             self
         }
     }
@@ -3409,10 +3535,10 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ai_gateway_api_keys: Err(
-                    "no value supplied for ai_gateway_api_keys".to_string(),
+                    "`aiGatewayApiKeys` is required in `AiGatewayApiKeyList`".to_string(),
                 ),
                 next_page_uri: Ok(Default::default()),
-                uri: Err("no value supplied for uri".to_string()),
+                uri: Err("`uri` is required in `AiGatewayApiKeyList`".to_string()),
             }
         }
     }
@@ -3429,7 +3555,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for ai_gateway_api_keys: {e}"
+                        "`aiGatewayApiKeys` of `AiGatewayApiKeyList` is not valid: {e}"
                     )
                 });
             self
@@ -3456,7 +3582,9 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!("`uri` of `AiGatewayApiKeyList` is not valid: {e}")
+                });
             self
         }
     }
@@ -3520,7 +3648,7 @@ pub mod builder {
             self.description = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
+                    format!("`description` of `AiGatewayApiKeyUpdate` is not valid: {e}")
                 });
             self
         }
@@ -3537,7 +3665,7 @@ pub mod builder {
             self.metadata = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
+                    format!("`metadata` of `AiGatewayApiKeyUpdate` is not valid: {e}")
                 });
             self
         }
@@ -3553,7 +3681,9 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!("`name` of `AiGatewayApiKeyUpdate` is not valid: {e}")
+                });
             self
         }
     }
@@ -3608,15 +3738,19 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayConfig {
         fn default() -> Self {
             Self {
-                account_id: Err("no value supplied for account_id".to_string()),
+                account_id: Err(
+                    "`accountId` is required in `AiGatewayConfig`".to_string(),
+                ),
                 max_input_tokens: Ok(Default::default()),
                 max_output_tokens: Ok(Default::default()),
                 metadata: Ok(Default::default()),
                 per_request_timeout: Err(
-                    "no value supplied for per_request_timeout".to_string(),
+                    "`perRequestTimeout` is required in `AiGatewayConfig`".to_string(),
                 ),
-                total_timeout: Err("no value supplied for total_timeout".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                total_timeout: Err(
+                    "`totalTimeout` is required in `AiGatewayConfig`".to_string(),
+                ),
+                uri: Err("`uri` is required in `AiGatewayConfig`".to_string()),
             }
         }
     }
@@ -3632,7 +3766,7 @@ pub mod builder {
             self.account_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for account_id: {e}")
+                    format!("`accountId` of `AiGatewayConfig` is not valid: {e}")
                 });
             self
         }
@@ -3647,7 +3781,7 @@ pub mod builder {
             self.max_input_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for max_input_tokens: {e}")
+                    format!("`maxInputTokens` of `AiGatewayConfig` is not valid: {e}")
                 });
             self
         }
@@ -3662,7 +3796,7 @@ pub mod builder {
             self.max_output_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for max_output_tokens: {e}")
+                    format!("`maxOutputTokens` of `AiGatewayConfig` is not valid: {e}")
                 });
             self
         }
@@ -3689,9 +3823,7 @@ pub mod builder {
             self.per_request_timeout = value
                 .try_into()
                 .map_err(|e| {
-                    format!(
-                        "error converting supplied value for per_request_timeout: {e}"
-                    )
+                    format!("`perRequestTimeout` of `AiGatewayConfig` is not valid: {e}")
                 });
             self
         }
@@ -3706,7 +3838,7 @@ pub mod builder {
             self.total_timeout = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for total_timeout: {e}")
+                    format!("`totalTimeout` of `AiGatewayConfig` is not valid: {e}")
                 });
             self
         }
@@ -3720,7 +3852,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `AiGatewayConfig` is not valid: {e}"));
             self
         }
     }
@@ -3802,7 +3934,9 @@ pub mod builder {
             self.max_input_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for max_input_tokens: {e}")
+                    format!(
+                        "`maxInputTokens` of `AiGatewayConfigUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -3819,7 +3953,9 @@ pub mod builder {
             self.max_output_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for max_output_tokens: {e}")
+                    format!(
+                        "`maxOutputTokens` of `AiGatewayConfigUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -3836,7 +3972,7 @@ pub mod builder {
             self.metadata = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
+                    format!("`metadata` of `AiGatewayConfigUpdate` is not valid: {e}")
                 });
             self
         }
@@ -3925,20 +4061,30 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayProvider {
         fn default() -> Self {
             Self {
-                base_url: Err("no value supplied for base_url".to_string()),
-                created_at: Err("no value supplied for created_at".to_string()),
-                created_by: Err("no value supplied for created_by".to_string()),
-                id: Err("no value supplied for id".to_string()),
+                base_url: Err(
+                    "`baseUrl` is required in `AiGatewayProvider`".to_string(),
+                ),
+                created_at: Err(
+                    "`createdAt` is required in `AiGatewayProvider`".to_string(),
+                ),
+                created_by: Err(
+                    "`createdBy` is required in `AiGatewayProvider`".to_string(),
+                ),
+                id: Err("`id` is required in `AiGatewayProvider`".to_string()),
                 last_updated_by: Err(
-                    "no value supplied for last_updated_by".to_string(),
+                    "`lastUpdatedBy` is required in `AiGatewayProvider`".to_string(),
                 ),
                 metadata: Ok(Default::default()),
                 models: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
-                provider_id: Err("no value supplied for provider_id".to_string()),
+                name: Err("`name` is required in `AiGatewayProvider`".to_string()),
+                provider_id: Err(
+                    "`providerId` is required in `AiGatewayProvider`".to_string(),
+                ),
                 supported_api_surfaces: Ok(Default::default()),
-                updated_at: Err("no value supplied for updated_at".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                updated_at: Err(
+                    "`updatedAt` is required in `AiGatewayProvider`".to_string(),
+                ),
+                uri: Err("`uri` is required in `AiGatewayProvider`".to_string()),
             }
         }
     }
@@ -3954,7 +4100,7 @@ pub mod builder {
             self.base_url = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for base_url: {e}")
+                    format!("`baseUrl` of `AiGatewayProvider` is not valid: {e}")
                 });
             self
         }
@@ -3969,7 +4115,7 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!("`createdAt` of `AiGatewayProvider` is not valid: {e}")
                 });
             self
         }
@@ -3984,7 +4130,7 @@ pub mod builder {
             self.created_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_by: {e}")
+                    format!("`createdBy` of `AiGatewayProvider` is not valid: {e}")
                 });
             self
         }
@@ -3998,7 +4144,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `AiGatewayProvider` is not valid: {e}"));
             self
         }
         /// Sets `lastUpdatedBy` (required).
@@ -4012,7 +4158,7 @@ pub mod builder {
             self.last_updated_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_updated_by: {e}")
+                    format!("`lastUpdatedBy` of `AiGatewayProvider` is not valid: {e}")
                 });
             self
         }
@@ -4040,7 +4186,9 @@ pub mod builder {
         {
             self.models = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for models: {e}"));
+                .map_err(|e| {
+                    format!("`models` of `AiGatewayProvider` is not valid: {e}")
+                });
             self
         }
         /// Sets `name` (required).
@@ -4053,7 +4201,7 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| format!("`name` of `AiGatewayProvider` is not valid: {e}"));
             self
         }
         /// Sets `providerId` (required).
@@ -4067,7 +4215,7 @@ pub mod builder {
             self.provider_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for provider_id: {e}")
+                    format!("`providerId` of `AiGatewayProvider` is not valid: {e}")
                 });
             self
         }
@@ -4085,7 +4233,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for supported_api_surfaces: {e}"
+                        "`supportedApiSurfaces` of `AiGatewayProvider` is not valid: {e}"
                     )
                 });
             self
@@ -4101,7 +4249,7 @@ pub mod builder {
             self.updated_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for updated_at: {e}")
+                    format!("`updatedAt` of `AiGatewayProvider` is not valid: {e}")
                 });
             self
         }
@@ -4115,7 +4263,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `AiGatewayProvider` is not valid: {e}"));
             self
         }
     }
@@ -4178,9 +4326,16 @@ pub mod builder {
             Self {
                 description: Ok(Default::default()),
                 metadata: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
-                provider_id: Err("no value supplied for provider_id".to_string()),
-                value: Err("no value supplied for value".to_string()),
+                name: Err(
+                    "`name` is required in `AiGatewayProviderApiKeyCreate`".to_string(),
+                ),
+                provider_id: Err(
+                    "`providerId` is required in `AiGatewayProviderApiKeyCreate`"
+                        .to_string(),
+                ),
+                value: Err(
+                    "`value` is required in `AiGatewayProviderApiKeyCreate`".to_string(),
+                ),
             }
         }
     }
@@ -4219,7 +4374,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayProviderApiKeyCreate` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `providerId` (required).
@@ -4233,7 +4392,9 @@ pub mod builder {
             self.provider_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for provider_id: {e}")
+                    format!(
+                        "`providerId` of `AiGatewayProviderApiKeyCreate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4247,7 +4408,11 @@ pub mod builder {
         {
             self.value = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for value: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`value` of `AiGatewayProviderApiKeyCreate` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -4315,20 +4480,42 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayProviderApiKeyDetail {
         fn default() -> Self {
             Self {
-                created_at: Err("no value supplied for created_at".to_string()),
-                created_by: Err("no value supplied for created_by".to_string()),
+                created_at: Err(
+                    "`createdAt` is required in `AiGatewayProviderApiKeyDetail`"
+                        .to_string(),
+                ),
+                created_by: Err(
+                    "`createdBy` is required in `AiGatewayProviderApiKeyDetail`"
+                        .to_string(),
+                ),
                 description: Ok(Default::default()),
-                id: Err("no value supplied for id".to_string()),
-                key_redacted: Err("no value supplied for key_redacted".to_string()),
+                id: Err(
+                    "`id` is required in `AiGatewayProviderApiKeyDetail`".to_string(),
+                ),
+                key_redacted: Err(
+                    "`keyRedacted` is required in `AiGatewayProviderApiKeyDetail`"
+                        .to_string(),
+                ),
                 last_updated_by: Err(
-                    "no value supplied for last_updated_by".to_string(),
+                    "`lastUpdatedBy` is required in `AiGatewayProviderApiKeyDetail`"
+                        .to_string(),
                 ),
                 last_used: Ok(Default::default()),
                 metadata: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
-                provider_id: Err("no value supplied for provider_id".to_string()),
-                updated_at: Err("no value supplied for updated_at".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                name: Err(
+                    "`name` is required in `AiGatewayProviderApiKeyDetail`".to_string(),
+                ),
+                provider_id: Err(
+                    "`providerId` is required in `AiGatewayProviderApiKeyDetail`"
+                        .to_string(),
+                ),
+                updated_at: Err(
+                    "`updatedAt` is required in `AiGatewayProviderApiKeyDetail`"
+                        .to_string(),
+                ),
+                uri: Err(
+                    "`uri` is required in `AiGatewayProviderApiKeyDetail`".to_string(),
+                ),
             }
         }
     }
@@ -4344,7 +4531,9 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!(
+                        "`createdAt` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4359,7 +4548,9 @@ pub mod builder {
             self.created_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_by: {e}")
+                    format!(
+                        "`createdBy` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4385,7 +4576,9 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| {
+                    format!("`id` of `AiGatewayProviderApiKeyDetail` is not valid: {e}")
+                });
             self
         }
         /// Sets `keyRedacted` (required).
@@ -4399,7 +4592,9 @@ pub mod builder {
             self.key_redacted = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for key_redacted: {e}")
+                    format!(
+                        "`keyRedacted` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4414,7 +4609,9 @@ pub mod builder {
             self.last_updated_by = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_updated_by: {e}")
+                    format!(
+                        "`lastUpdatedBy` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4431,7 +4628,9 @@ pub mod builder {
             self.last_used = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for last_used: {e}")
+                    format!(
+                        "`lastUsed` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4457,7 +4656,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `providerId` (required).
@@ -4471,7 +4674,9 @@ pub mod builder {
             self.provider_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for provider_id: {e}")
+                    format!(
+                        "`providerId` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4486,7 +4691,9 @@ pub mod builder {
             self.updated_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for updated_at: {e}")
+                    format!(
+                        "`updatedAt` of `AiGatewayProviderApiKeyDetail` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4500,7 +4707,9 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!("`uri` of `AiGatewayProviderApiKeyDetail` is not valid: {e}")
+                });
             self
         }
     }
@@ -4562,10 +4771,13 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ai_gateway_provider_keys: Err(
-                    "no value supplied for ai_gateway_provider_keys".to_string(),
+                    "`aiGatewayProviderKeys` is required in `AiGatewayProviderApiKeyList`"
+                        .to_string(),
                 ),
                 next_page_uri: Ok(Default::default()),
-                uri: Err("no value supplied for uri".to_string()),
+                uri: Err(
+                    "`uri` is required in `AiGatewayProviderApiKeyList`".to_string(),
+                ),
             }
         }
     }
@@ -4584,7 +4796,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for ai_gateway_provider_keys: {e}"
+                        "`aiGatewayProviderKeys` of `AiGatewayProviderApiKeyList` is not valid: {e}"
                     )
                 });
             self
@@ -4611,7 +4823,9 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!("`uri` of `AiGatewayProviderApiKeyList` is not valid: {e}")
+                });
             self
         }
     }
@@ -4647,8 +4861,12 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayProviderApiKeyRotate {
         fn default() -> Self {
             Self {
-                name: Err("no value supplied for name".to_string()),
-                value: Err("no value supplied for value".to_string()),
+                name: Err(
+                    "`name` is required in `AiGatewayProviderApiKeyRotate`".to_string(),
+                ),
+                value: Err(
+                    "`value` is required in `AiGatewayProviderApiKeyRotate`".to_string(),
+                ),
             }
         }
     }
@@ -4663,7 +4881,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayProviderApiKeyRotate` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `value` (required).
@@ -4676,7 +4898,11 @@ pub mod builder {
         {
             self.value = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for value: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`value` of `AiGatewayProviderApiKeyRotate` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -4740,7 +4966,9 @@ pub mod builder {
             self.description = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for description: {e}")
+                    format!(
+                        "`description` of `AiGatewayProviderApiKeyUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4757,7 +4985,9 @@ pub mod builder {
             self.metadata = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
+                    format!(
+                        "`metadata` of `AiGatewayProviderApiKeyUpdate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4773,7 +5003,11 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`name` of `AiGatewayProviderApiKeyUpdate` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -4822,11 +5056,15 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayProviderCreate {
         fn default() -> Self {
             Self {
-                base_url: Err("no value supplied for base_url".to_string()),
+                base_url: Err(
+                    "`baseUrl` is required in `AiGatewayProviderCreate`".to_string(),
+                ),
                 metadata: Ok(Default::default()),
                 models: Ok(Default::default()),
-                name: Err("no value supplied for name".to_string()),
-                provider_id: Err("no value supplied for provider_id".to_string()),
+                name: Err("`name` is required in `AiGatewayProviderCreate`".to_string()),
+                provider_id: Err(
+                    "`providerId` is required in `AiGatewayProviderCreate`".to_string(),
+                ),
                 supported_api_surfaces: Ok(Default::default()),
             }
         }
@@ -4843,7 +5081,7 @@ pub mod builder {
             self.base_url = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for base_url: {e}")
+                    format!("`baseUrl` of `AiGatewayProviderCreate` is not valid: {e}")
                 });
             self
         }
@@ -4873,7 +5111,9 @@ pub mod builder {
         {
             self.models = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for models: {e}"));
+                .map_err(|e| {
+                    format!("`models` of `AiGatewayProviderCreate` is not valid: {e}")
+                });
             self
         }
         /// Sets `name` (required).
@@ -4886,7 +5126,9 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!("`name` of `AiGatewayProviderCreate` is not valid: {e}")
+                });
             self
         }
         /// Sets `providerId` (required).
@@ -4900,7 +5142,9 @@ pub mod builder {
             self.provider_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for provider_id: {e}")
+                    format!(
+                        "`providerId` of `AiGatewayProviderCreate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -4918,7 +5162,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for supported_api_surfaces: {e}"
+                        "`supportedApiSurfaces` of `AiGatewayProviderCreate` is not valid: {e}"
                     )
                 });
             self
@@ -4970,10 +5214,11 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ai_gateway_providers: Err(
-                    "no value supplied for ai_gateway_providers".to_string(),
+                    "`aiGatewayProviders` is required in `AiGatewayProviderList`"
+                        .to_string(),
                 ),
                 next_page_uri: Ok(Default::default()),
-                uri: Err("no value supplied for uri".to_string()),
+                uri: Err("`uri` is required in `AiGatewayProviderList`".to_string()),
             }
         }
     }
@@ -4990,7 +5235,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for ai_gateway_providers: {e}"
+                        "`aiGatewayProviders` of `AiGatewayProviderList` is not valid: {e}"
                     )
                 });
             self
@@ -5017,7 +5262,9 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!("`uri` of `AiGatewayProviderList` is not valid: {e}")
+                });
             self
         }
     }
@@ -5052,8 +5299,10 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayProviderModel {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
-                model_id: Err("no value supplied for model_id".to_string()),
+                id: Err("`id` is required in `AiGatewayProviderModel`".to_string()),
+                model_id: Err(
+                    "`modelId` is required in `AiGatewayProviderModel`".to_string(),
+                ),
             }
         }
     }
@@ -5068,7 +5317,9 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| {
+                    format!("`id` of `AiGatewayProviderModel` is not valid: {e}")
+                });
             self
         }
         /// Sets `modelId` (required).
@@ -5082,7 +5333,7 @@ pub mod builder {
             self.model_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for model_id: {e}")
+                    format!("`modelId` of `AiGatewayProviderModel` is not valid: {e}")
                 });
             self
         }
@@ -5115,7 +5366,9 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayProviderModelCreate {
         fn default() -> Self {
             Self {
-                model_id: Err("no value supplied for model_id".to_string()),
+                model_id: Err(
+                    "`modelId` is required in `AiGatewayProviderModelCreate`".to_string(),
+                ),
             }
         }
     }
@@ -5131,7 +5384,9 @@ pub mod builder {
             self.model_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for model_id: {e}")
+                    format!(
+                        "`modelId` of `AiGatewayProviderModelCreate` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -5222,7 +5477,7 @@ pub mod builder {
             self.metadata = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for metadata: {e}")
+                    format!("`metadata` of `AiGatewayProviderUpdate` is not valid: {e}")
                 });
             self
         }
@@ -5242,7 +5497,9 @@ pub mod builder {
         {
             self.models = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for models: {e}"));
+                .map_err(|e| {
+                    format!("`models` of `AiGatewayProviderUpdate` is not valid: {e}")
+                });
             self
         }
         /// Sets `name` (optional).
@@ -5257,7 +5514,9 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!("`name` of `AiGatewayProviderUpdate` is not valid: {e}")
+                });
             self
         }
         /// Sets `supportedApiSurfaces` (optional).
@@ -5278,7 +5537,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for supported_api_surfaces: {e}"
+                        "`supportedApiSurfaces` of `AiGatewayProviderUpdate` is not valid: {e}"
                     )
                 });
             self
@@ -5359,39 +5618,68 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayUsageEvent {
         fn default() -> Self {
             Self {
-                access_key_id: Err("no value supplied for access_key_id".to_string()),
-                attempt_number: Err("no value supplied for attempt_number".to_string()),
+                access_key_id: Err(
+                    "`accessKeyId` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                attempt_number: Err(
+                    "`attemptNumber` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
                 cache_read_tokens: Err(
-                    "no value supplied for cache_read_tokens".to_string(),
+                    "`cacheReadTokens` is required in `AiGatewayUsageEvent`".to_string(),
                 ),
-                event_time: Err("no value supplied for event_time".to_string()),
-                id: Err("no value supplied for id".to_string()),
-                input_tokens: Err("no value supplied for input_tokens".to_string()),
-                is_error: Err("no value supplied for is_error".to_string()),
+                event_time: Err(
+                    "`eventTime` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                id: Err("`id` is required in `AiGatewayUsageEvent`".to_string()),
+                input_tokens: Err(
+                    "`inputTokens` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                is_error: Err(
+                    "`isError` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
                 is_final_attempt: Err(
-                    "no value supplied for is_final_attempt".to_string(),
+                    "`isFinalAttempt` is required in `AiGatewayUsageEvent`".to_string(),
                 ),
-                is_streaming: Err("no value supplied for is_streaming".to_string()),
-                key_source: Err("no value supplied for key_source".to_string()),
-                model: Err("no value supplied for model".to_string()),
+                is_streaming: Err(
+                    "`isStreaming` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                key_source: Err(
+                    "`keySource` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                model: Err("`model` is required in `AiGatewayUsageEvent`".to_string()),
                 model_display_name: Err(
-                    "no value supplied for model_display_name".to_string(),
+                    "`modelDisplayName` is required in `AiGatewayUsageEvent`".to_string(),
                 ),
-                output_tokens: Err("no value supplied for output_tokens".to_string()),
-                provider: Err("no value supplied for provider".to_string()),
+                output_tokens: Err(
+                    "`outputTokens` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                provider: Err(
+                    "`provider` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
                 provider_display_name: Err(
-                    "no value supplied for provider_display_name".to_string(),
+                    "`providerDisplayName` is required in `AiGatewayUsageEvent`"
+                        .to_string(),
                 ),
                 provider_key_display_name: Ok(Default::default()),
                 provider_key_id: Ok(Default::default()),
                 reasoning_tokens: Err(
-                    "no value supplied for reasoning_tokens".to_string(),
+                    "`reasoningTokens` is required in `AiGatewayUsageEvent`".to_string(),
                 ),
-                request_id: Err("no value supplied for request_id".to_string()),
-                status_code: Err("no value supplied for status_code".to_string()),
-                stop_reason: Err("no value supplied for stop_reason".to_string()),
-                timed_out: Err("no value supplied for timed_out".to_string()),
-                total_cost: Err("no value supplied for total_cost".to_string()),
+                request_id: Err(
+                    "`requestId` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                status_code: Err(
+                    "`statusCode` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                stop_reason: Err(
+                    "`stopReason` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                timed_out: Err(
+                    "`timedOut` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
+                total_cost: Err(
+                    "`totalCost` is required in `AiGatewayUsageEvent`".to_string(),
+                ),
             }
         }
     }
@@ -5407,7 +5695,7 @@ pub mod builder {
             self.access_key_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for access_key_id: {e}")
+                    format!("`accessKeyId` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5422,7 +5710,7 @@ pub mod builder {
             self.attempt_number = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for attempt_number: {e}")
+                    format!("`attemptNumber` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5437,7 +5725,9 @@ pub mod builder {
             self.cache_read_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for cache_read_tokens: {e}")
+                    format!(
+                        "`cacheReadTokens` of `AiGatewayUsageEvent` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -5452,7 +5742,7 @@ pub mod builder {
             self.event_time = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for event_time: {e}")
+                    format!("`eventTime` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5466,7 +5756,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `AiGatewayUsageEvent` is not valid: {e}"));
             self
         }
         /// Sets `inputTokens` (required).
@@ -5480,7 +5770,7 @@ pub mod builder {
             self.input_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for input_tokens: {e}")
+                    format!("`inputTokens` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5495,7 +5785,7 @@ pub mod builder {
             self.is_error = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for is_error: {e}")
+                    format!("`isError` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5510,7 +5800,9 @@ pub mod builder {
             self.is_final_attempt = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for is_final_attempt: {e}")
+                    format!(
+                        "`isFinalAttempt` of `AiGatewayUsageEvent` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -5525,7 +5817,7 @@ pub mod builder {
             self.is_streaming = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for is_streaming: {e}")
+                    format!("`isStreaming` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5540,7 +5832,7 @@ pub mod builder {
             self.key_source = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for key_source: {e}")
+                    format!("`keySource` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5554,7 +5846,9 @@ pub mod builder {
         {
             self.model = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for model: {e}"));
+                .map_err(|e| {
+                    format!("`model` of `AiGatewayUsageEvent` is not valid: {e}")
+                });
             self
         }
         /// Sets `modelDisplayName` (required).
@@ -5569,7 +5863,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for model_display_name: {e}"
+                        "`modelDisplayName` of `AiGatewayUsageEvent` is not valid: {e}"
                     )
                 });
             self
@@ -5585,7 +5879,7 @@ pub mod builder {
             self.output_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for output_tokens: {e}")
+                    format!("`outputTokens` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5600,7 +5894,7 @@ pub mod builder {
             self.provider = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for provider: {e}")
+                    format!("`provider` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5616,7 +5910,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for provider_display_name: {e}"
+                        "`providerDisplayName` of `AiGatewayUsageEvent` is not valid: {e}"
                     )
                 });
             self
@@ -5656,7 +5950,9 @@ pub mod builder {
             self.reasoning_tokens = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for reasoning_tokens: {e}")
+                    format!(
+                        "`reasoningTokens` of `AiGatewayUsageEvent` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -5671,7 +5967,7 @@ pub mod builder {
             self.request_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for request_id: {e}")
+                    format!("`requestId` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5686,7 +5982,7 @@ pub mod builder {
             self.status_code = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for status_code: {e}")
+                    format!("`statusCode` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5701,7 +5997,7 @@ pub mod builder {
             self.stop_reason = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for stop_reason: {e}")
+                    format!("`stopReason` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5716,7 +6012,7 @@ pub mod builder {
             self.timed_out = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for timed_out: {e}")
+                    format!("`timedOut` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5731,7 +6027,7 @@ pub mod builder {
             self.total_cost = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for total_cost: {e}")
+                    format!("`totalCost` of `AiGatewayUsageEvent` is not valid: {e}")
                 });
             self
         }
@@ -5814,10 +6110,10 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 ai_gateway_usage: Err(
-                    "no value supplied for ai_gateway_usage".to_string(),
+                    "`aiGatewayUsage` is required in `AiGatewayUsageList`".to_string(),
                 ),
                 next_page_uri: Ok(Default::default()),
-                uri: Err("no value supplied for uri".to_string()),
+                uri: Err("`uri` is required in `AiGatewayUsageList`".to_string()),
             }
         }
     }
@@ -5833,7 +6129,7 @@ pub mod builder {
             self.ai_gateway_usage = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for ai_gateway_usage: {e}")
+                    format!("`aiGatewayUsage` of `AiGatewayUsageList` is not valid: {e}")
                 });
             self
         }
@@ -5859,7 +6155,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `AiGatewayUsageList` is not valid: {e}"));
             self
         }
     }
@@ -5900,9 +6196,13 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayUsageOverview {
         fn default() -> Self {
             Self {
-                buckets: Err("no value supplied for buckets".to_string()),
-                totals: Err("no value supplied for totals".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                buckets: Err(
+                    "`buckets` is required in `AiGatewayUsageOverview`".to_string(),
+                ),
+                totals: Err(
+                    "`totals` is required in `AiGatewayUsageOverview`".to_string(),
+                ),
+                uri: Err("`uri` is required in `AiGatewayUsageOverview`".to_string()),
             }
         }
     }
@@ -5920,7 +6220,7 @@ pub mod builder {
             self.buckets = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for buckets: {e}")
+                    format!("`buckets` of `AiGatewayUsageOverview` is not valid: {e}")
                 });
             self
         }
@@ -5934,7 +6234,9 @@ pub mod builder {
         {
             self.totals = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for totals: {e}"));
+                .map_err(|e| {
+                    format!("`totals` of `AiGatewayUsageOverview` is not valid: {e}")
+                });
             self
         }
         /// Sets `uri` (required).
@@ -5947,7 +6249,9 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| {
+                    format!("`uri` of `AiGatewayUsageOverview` is not valid: {e}")
+                });
             self
         }
     }
@@ -5988,11 +6292,24 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayUsageOverviewBucket {
         fn default() -> Self {
             Self {
-                bucket_start: Err("no value supplied for bucket_start".to_string()),
-                cost: Err("no value supplied for cost".to_string()),
-                errors: Err("no value supplied for errors".to_string()),
-                group_key: Err("no value supplied for group_key".to_string()),
-                requests: Err("no value supplied for requests".to_string()),
+                bucket_start: Err(
+                    "`bucketStart` is required in `AiGatewayUsageOverviewBucket`"
+                        .to_string(),
+                ),
+                cost: Err(
+                    "`cost` is required in `AiGatewayUsageOverviewBucket`".to_string(),
+                ),
+                errors: Err(
+                    "`errors` is required in `AiGatewayUsageOverviewBucket`".to_string(),
+                ),
+                group_key: Err(
+                    "`groupKey` is required in `AiGatewayUsageOverviewBucket`"
+                        .to_string(),
+                ),
+                requests: Err(
+                    "`requests` is required in `AiGatewayUsageOverviewBucket`"
+                        .to_string(),
+                ),
             }
         }
     }
@@ -6008,7 +6325,9 @@ pub mod builder {
             self.bucket_start = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for bucket_start: {e}")
+                    format!(
+                        "`bucketStart` of `AiGatewayUsageOverviewBucket` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6022,7 +6341,9 @@ pub mod builder {
         {
             self.cost = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cost: {e}"));
+                .map_err(|e| {
+                    format!("`cost` of `AiGatewayUsageOverviewBucket` is not valid: {e}")
+                });
             self
         }
         /// Sets `errors` (required).
@@ -6035,7 +6356,11 @@ pub mod builder {
         {
             self.errors = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`errors` of `AiGatewayUsageOverviewBucket` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `groupKey` (required).
@@ -6049,7 +6374,9 @@ pub mod builder {
             self.group_key = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for group_key: {e}")
+                    format!(
+                        "`groupKey` of `AiGatewayUsageOverviewBucket` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6064,7 +6391,9 @@ pub mod builder {
             self.requests = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for requests: {e}")
+                    format!(
+                        "`requests` of `AiGatewayUsageOverviewBucket` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6106,9 +6435,16 @@ pub mod builder {
     impl ::std::default::Default for AiGatewayUsageOverviewTotals {
         fn default() -> Self {
             Self {
-                cost: Err("no value supplied for cost".to_string()),
-                errors: Err("no value supplied for errors".to_string()),
-                requests: Err("no value supplied for requests".to_string()),
+                cost: Err(
+                    "`cost` is required in `AiGatewayUsageOverviewTotals`".to_string(),
+                ),
+                errors: Err(
+                    "`errors` is required in `AiGatewayUsageOverviewTotals`".to_string(),
+                ),
+                requests: Err(
+                    "`requests` is required in `AiGatewayUsageOverviewTotals`"
+                        .to_string(),
+                ),
             }
         }
     }
@@ -6123,7 +6459,9 @@ pub mod builder {
         {
             self.cost = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for cost: {e}"));
+                .map_err(|e| {
+                    format!("`cost` of `AiGatewayUsageOverviewTotals` is not valid: {e}")
+                });
             self
         }
         /// Sets `errors` (required).
@@ -6136,7 +6474,11 @@ pub mod builder {
         {
             self.errors = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`errors` of `AiGatewayUsageOverviewTotals` is not valid: {e}"
+                    )
+                });
             self
         }
         /// Sets `requests` (required).
@@ -6150,7 +6492,9 @@ pub mod builder {
             self.requests = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for requests: {e}")
+                    format!(
+                        "`requests` of `AiGatewayUsageOverviewTotals` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6187,8 +6531,12 @@ pub mod builder {
     impl ::std::default::Default for CheckoutSession {
         fn default() -> Self {
             Self {
-                session_id: Err("no value supplied for session_id".to_string()),
-                session_url: Err("no value supplied for session_url".to_string()),
+                session_id: Err(
+                    "`sessionId` is required in `CheckoutSession`".to_string(),
+                ),
+                session_url: Err(
+                    "`sessionUrl` is required in `CheckoutSession`".to_string(),
+                ),
             }
         }
     }
@@ -6204,7 +6552,7 @@ pub mod builder {
             self.session_id = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for session_id: {e}")
+                    format!("`sessionId` of `CheckoutSession` is not valid: {e}")
                 });
             self
         }
@@ -6219,7 +6567,7 @@ pub mod builder {
             self.session_url = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for session_url: {e}")
+                    format!("`sessionUrl` of `CheckoutSession` is not valid: {e}")
                 });
             self
         }
@@ -6251,7 +6599,9 @@ pub mod builder {
     impl ::std::default::Default for CheckoutSessionCreate {
         fn default() -> Self {
             Self {
-                amount: Err("no value supplied for amount".to_string()),
+                amount: Err(
+                    "`amount` is required in `CheckoutSessionCreate`".to_string(),
+                ),
             }
         }
     }
@@ -6266,7 +6616,9 @@ pub mod builder {
         {
             self.amount = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for amount: {e}"));
+                .map_err(|e| {
+                    format!("`amount` of `CheckoutSessionCreate` is not valid: {e}")
+                });
             self
         }
     }
@@ -6292,7 +6644,9 @@ pub mod builder {
     impl ::std::default::Default for CreditBalance {
         fn default() -> Self {
             Self {
-                balance_cents: Err("no value supplied for balance_cents".to_string()),
+                balance_cents: Err(
+                    "`balanceCents` is required in `CreditBalance`".to_string(),
+                ),
             }
         }
     }
@@ -6308,7 +6662,7 @@ pub mod builder {
             self.balance_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for balance_cents: {e}")
+                    format!("`balanceCents` of `CreditBalance` is not valid: {e}")
                 });
             self
         }
@@ -6354,11 +6708,19 @@ pub mod builder {
     impl ::std::default::Default for CreditTransactionCredits {
         fn default() -> Self {
             Self {
-                amount_cents: Err("no value supplied for amount_cents".to_string()),
-                category: Err("no value supplied for category".to_string()),
-                created_at: Err("no value supplied for created_at".to_string()),
+                amount_cents: Err(
+                    "`amountCents` is required in `CreditTransactionCredits`".to_string(),
+                ),
+                category: Err(
+                    "`category` is required in `CreditTransactionCredits`".to_string(),
+                ),
+                created_at: Err(
+                    "`createdAt` is required in `CreditTransactionCredits`".to_string(),
+                ),
                 expires_at: Ok(Default::default()),
-                type_: Err("no value supplied for type_".to_string()),
+                type_: Err(
+                    "`type` is required in `CreditTransactionCredits`".to_string(),
+                ),
             }
         }
     }
@@ -6374,7 +6736,9 @@ pub mod builder {
             self.amount_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for amount_cents: {e}")
+                    format!(
+                        "`amountCents` of `CreditTransactionCredits` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6389,7 +6753,7 @@ pub mod builder {
             self.category = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for category: {e}")
+                    format!("`category` of `CreditTransactionCredits` is not valid: {e}")
                 });
             self
         }
@@ -6404,7 +6768,9 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!(
+                        "`createdAt` of `CreditTransactionCredits` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6421,7 +6787,9 @@ pub mod builder {
             self.expires_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for expires_at: {e}")
+                    format!(
+                        "`expiresAt` of `CreditTransactionCredits` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6435,7 +6803,9 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| {
+                    format!("`type` of `CreditTransactionCredits` is not valid: {e}")
+                });
             self
         }
     }
@@ -6477,7 +6847,7 @@ pub mod builder {
     impl ::std::default::Default for CreditTransactionList {
         fn default() -> Self {
             Self {
-                items: Err("no value supplied for items".to_string()),
+                items: Err("`items` is required in `CreditTransactionList`".to_string()),
             }
         }
     }
@@ -6492,7 +6862,9 @@ pub mod builder {
         {
             self.items = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for items: {e}"));
+                .map_err(|e| {
+                    format!("`items` of `CreditTransactionList` is not valid: {e}")
+                });
             self
         }
     }
@@ -6543,23 +6915,44 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 amount_due_cents: Err(
-                    "no value supplied for amount_due_cents".to_string(),
+                    "`amountDueCents` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
                 ),
                 amount_paid_cents: Err(
-                    "no value supplied for amount_paid_cents".to_string(),
+                    "`amountPaidCents` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
                 ),
                 amount_remaining_cents: Err(
-                    "no value supplied for amount_remaining_cents".to_string(),
+                    "`amountRemainingCents` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
                 ),
                 applied_credits_cents: Err(
-                    "no value supplied for applied_credits_cents".to_string(),
+                    "`appliedCreditsCents` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
                 ),
-                created_at: Err("no value supplied for created_at".to_string()),
-                invoice_url: Err("no value supplied for invoice_url".to_string()),
-                period_end: Err("no value supplied for period_end".to_string()),
-                period_start: Err("no value supplied for period_start".to_string()),
-                total_cents: Err("no value supplied for total_cents".to_string()),
-                type_: Err("no value supplied for type_".to_string()),
+                created_at: Err(
+                    "`createdAt` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
+                ),
+                invoice_url: Err(
+                    "`invoiceUrl` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
+                ),
+                period_end: Err(
+                    "`periodEnd` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
+                ),
+                period_start: Err(
+                    "`periodStart` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
+                ),
+                total_cents: Err(
+                    "`totalCents` is required in `CreditTransactionUsageInvoice`"
+                        .to_string(),
+                ),
+                type_: Err(
+                    "`type` is required in `CreditTransactionUsageInvoice`".to_string(),
+                ),
             }
         }
     }
@@ -6575,7 +6968,9 @@ pub mod builder {
             self.amount_due_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for amount_due_cents: {e}")
+                    format!(
+                        "`amountDueCents` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6590,7 +6985,9 @@ pub mod builder {
             self.amount_paid_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for amount_paid_cents: {e}")
+                    format!(
+                        "`amountPaidCents` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6606,7 +7003,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for amount_remaining_cents: {e}"
+                        "`amountRemainingCents` of `CreditTransactionUsageInvoice` is not valid: {e}"
                     )
                 });
             self
@@ -6623,7 +7020,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for applied_credits_cents: {e}"
+                        "`appliedCreditsCents` of `CreditTransactionUsageInvoice` is not valid: {e}"
                     )
                 });
             self
@@ -6639,7 +7036,9 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!(
+                        "`createdAt` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6666,7 +7065,9 @@ pub mod builder {
             self.period_end = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for period_end: {e}")
+                    format!(
+                        "`periodEnd` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6681,7 +7082,9 @@ pub mod builder {
             self.period_start = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for period_start: {e}")
+                    format!(
+                        "`periodStart` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6696,7 +7099,9 @@ pub mod builder {
             self.total_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for total_cents: {e}")
+                    format!(
+                        "`totalCents` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6710,7 +7115,11 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`type` of `CreditTransactionUsageInvoice` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -6780,22 +7189,41 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 amount_due_cents: Err(
-                    "no value supplied for amount_due_cents".to_string(),
+                    "`amountDueCents` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
                 ),
                 amount_paid_cents: Err(
-                    "no value supplied for amount_paid_cents".to_string(),
+                    "`amountPaidCents` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
                 ),
                 amount_remaining_cents: Err(
-                    "no value supplied for amount_remaining_cents".to_string(),
+                    "`amountRemainingCents` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
                 ),
                 applied_credits_cents: Err(
-                    "no value supplied for applied_credits_cents".to_string(),
+                    "`appliedCreditsCents` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
                 ),
-                created_at: Err("no value supplied for created_at".to_string()),
-                period_end: Err("no value supplied for period_end".to_string()),
-                period_start: Err("no value supplied for period_start".to_string()),
-                total_cents: Err("no value supplied for total_cents".to_string()),
-                type_: Err("no value supplied for type_".to_string()),
+                created_at: Err(
+                    "`createdAt` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
+                ),
+                period_end: Err(
+                    "`periodEnd` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
+                ),
+                period_start: Err(
+                    "`periodStart` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
+                ),
+                total_cents: Err(
+                    "`totalCents` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
+                ),
+                type_: Err(
+                    "`type` is required in `CreditTransactionUsageInvoicePreview`"
+                        .to_string(),
+                ),
             }
         }
     }
@@ -6811,7 +7239,9 @@ pub mod builder {
             self.amount_due_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for amount_due_cents: {e}")
+                    format!(
+                        "`amountDueCents` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6826,7 +7256,9 @@ pub mod builder {
             self.amount_paid_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for amount_paid_cents: {e}")
+                    format!(
+                        "`amountPaidCents` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6842,7 +7274,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for amount_remaining_cents: {e}"
+                        "`amountRemainingCents` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
                     )
                 });
             self
@@ -6859,7 +7291,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for applied_credits_cents: {e}"
+                        "`appliedCreditsCents` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
                     )
                 });
             self
@@ -6875,7 +7307,9 @@ pub mod builder {
             self.created_at = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
+                    format!(
+                        "`createdAt` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6890,7 +7324,9 @@ pub mod builder {
             self.period_end = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for period_end: {e}")
+                    format!(
+                        "`periodEnd` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6905,7 +7341,9 @@ pub mod builder {
             self.period_start = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for period_start: {e}")
+                    format!(
+                        "`periodStart` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6920,7 +7358,9 @@ pub mod builder {
             self.total_cents = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for total_cents: {e}")
+                    format!(
+                        "`totalCents` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -6934,7 +7374,11 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| {
+                    format!(
+                        "`type` of `CreditTransactionUsageInvoicePreview` is not valid: {e}"
+                    )
+                });
             self
         }
     }
@@ -6990,10 +7434,10 @@ pub mod builder {
     impl ::std::default::Default for Error {
         fn default() -> Self {
             Self {
-                details: Err("no value supplied for details".to_string()),
+                details: Err("`details` is required in `Error`".to_string()),
                 error_code: Ok(Default::default()),
-                msg: Err("no value supplied for msg".to_string()),
-                status_code: Err("no value supplied for status_code".to_string()),
+                msg: Err("`msg` is required in `Error`".to_string()),
+                status_code: Err("`statusCode` is required in `Error`".to_string()),
             }
         }
     }
@@ -7010,9 +7454,7 @@ pub mod builder {
         {
             self.details = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for details: {e}")
-                });
+                .map_err(|e| format!("`details` of `Error` is not valid: {e}"));
             self
         }
         /// Sets `errorCode` (optional).
@@ -7037,7 +7479,7 @@ pub mod builder {
         {
             self.msg = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for msg: {e}"));
+                .map_err(|e| format!("`msg` of `Error` is not valid: {e}"));
             self
         }
         /// Sets `statusCode` (required).
@@ -7050,9 +7492,7 @@ pub mod builder {
         {
             self.status_code = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for status_code: {e}")
-                });
+                .map_err(|e| format!("`statusCode` of `Error` is not valid: {e}"));
             self
         }
     }
@@ -7088,8 +7528,8 @@ pub mod builder {
     impl ::std::default::Default for Ref {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                id: Err("`id` is required in `Ref`".to_string()),
+                uri: Err("`uri` is required in `Ref`".to_string()),
             }
         }
     }
@@ -7104,7 +7544,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `Ref` is not valid: {e}"));
             self
         }
         /// Sets `uri` (required).
@@ -7117,7 +7557,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `Ref` is not valid: {e}"));
             self
         }
     }
@@ -7168,7 +7608,7 @@ pub mod builder {
         {
             self.rules = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for rules: {e}"));
+                .map_err(|e| format!("`rules` of `Router` is not valid: {e}"));
             self
         }
     }
@@ -7206,7 +7646,7 @@ pub mod builder {
             Self {
                 model: Ok(Default::default()),
                 provider: Ok(Default::default()),
-                steps: Err("no value supplied for steps".to_string()),
+                steps: Err("`steps` is required in `RouterRule`".to_string()),
             }
         }
     }
@@ -7243,7 +7683,7 @@ pub mod builder {
         {
             self.steps = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for steps: {e}"));
+                .map_err(|e| format!("`steps` of `RouterRule` is not valid: {e}"));
             self
         }
     }
@@ -7289,7 +7729,7 @@ pub mod builder {
             Self {
                 model: Ok(Default::default()),
                 provider: Ok(Default::default()),
-                steps: Err("no value supplied for steps".to_string()),
+                steps: Err("`steps` is required in `RouterRuleWrite`".to_string()),
             }
         }
     }
@@ -7326,7 +7766,7 @@ pub mod builder {
         {
             self.steps = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for steps: {e}"));
+                .map_err(|e| format!("`steps` of `RouterRuleWrite` is not valid: {e}"));
             self
         }
     }
@@ -7372,7 +7812,7 @@ pub mod builder {
             Self {
                 key_selection_strategy: Ok(Default::default()),
                 keys: Ok(Default::default()),
-                type_: Err("no value supplied for type_".to_string()),
+                type_: Err("`type` is required in `RouterStep`".to_string()),
             }
         }
     }
@@ -7390,9 +7830,7 @@ pub mod builder {
             self.key_selection_strategy = value
                 .try_into()
                 .map_err(|e| {
-                    format!(
-                        "error converting supplied value for key_selection_strategy: {e}"
-                    )
+                    format!("`keySelectionStrategy` of `RouterStep` is not valid: {e}")
                 });
             self
         }
@@ -7408,7 +7846,7 @@ pub mod builder {
         {
             self.keys = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for keys: {e}"));
+                .map_err(|e| format!("`keys` of `RouterStep` is not valid: {e}"));
             self
         }
         /// Sets `type` (required).
@@ -7421,7 +7859,7 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| format!("`type` of `RouterStep` is not valid: {e}"));
             self
         }
     }
@@ -7459,9 +7897,11 @@ pub mod builder {
     impl ::std::default::Default for RouterStepKey {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
-                key_redacted: Err("no value supplied for key_redacted".to_string()),
-                name: Err("no value supplied for name".to_string()),
+                id: Err("`id` is required in `RouterStepKey`".to_string()),
+                key_redacted: Err(
+                    "`keyRedacted` is required in `RouterStepKey`".to_string(),
+                ),
+                name: Err("`name` is required in `RouterStepKey`".to_string()),
             }
         }
     }
@@ -7476,7 +7916,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `RouterStepKey` is not valid: {e}"));
             self
         }
         /// Sets `keyRedacted` (required).
@@ -7490,7 +7930,7 @@ pub mod builder {
             self.key_redacted = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for key_redacted: {e}")
+                    format!("`keyRedacted` of `RouterStepKey` is not valid: {e}")
                 });
             self
         }
@@ -7504,7 +7944,7 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| format!("`name` of `RouterStepKey` is not valid: {e}"));
             self
         }
     }
@@ -7585,7 +8025,9 @@ pub mod builder {
         {
             self.value = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for value: {e}"));
+                .map_err(|e| {
+                    format!("`value` of `RouterStepKeyWrite` is not valid: {e}")
+                });
             self
         }
     }
@@ -7631,7 +8073,7 @@ pub mod builder {
             Self {
                 key_selection_strategy: Ok(Default::default()),
                 keys: Ok(Default::default()),
-                type_: Err("no value supplied for type_".to_string()),
+                type_: Err("`type` is required in `RouterStepWrite`".to_string()),
             }
         }
     }
@@ -7650,7 +8092,7 @@ pub mod builder {
                 .try_into()
                 .map_err(|e| {
                     format!(
-                        "error converting supplied value for key_selection_strategy: {e}"
+                        "`keySelectionStrategy` of `RouterStepWrite` is not valid: {e}"
                     )
                 });
             self
@@ -7667,7 +8109,7 @@ pub mod builder {
         {
             self.keys = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for keys: {e}"));
+                .map_err(|e| format!("`keys` of `RouterStepWrite` is not valid: {e}"));
             self
         }
         /// Sets `type` (required).
@@ -7680,7 +8122,7 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| format!("`type` of `RouterStepWrite` is not valid: {e}"));
             self
         }
     }
@@ -7733,7 +8175,7 @@ pub mod builder {
         {
             self.rules = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for rules: {e}"));
+                .map_err(|e| format!("`rules` of `RouterWrite` is not valid: {e}"));
             self
         }
     }
@@ -7766,7 +8208,7 @@ pub mod builder {
     impl ::std::default::Default for SupportedApiSurface {
         fn default() -> Self {
             Self {
-                format: Err("no value supplied for format".to_string()),
+                format: Err("`format` is required in `SupportedApiSurface`".to_string()),
                 supported_params: Ok(Default::default()),
                 surface: Ok(Default::default()),
             }
@@ -7783,7 +8225,9 @@ pub mod builder {
         {
             self.format = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for format: {e}"));
+                .map_err(|e| {
+                    format!("`format` of `SupportedApiSurface` is not valid: {e}")
+                });
             self
         }
         /// Sets `supportedParams` (optional).
@@ -7799,7 +8243,9 @@ pub mod builder {
             self.supported_params = value
                 .try_into()
                 .map_err(|e| {
-                    format!("error converting supplied value for supported_params: {e}")
+                    format!(
+                        "`supportedParams` of `SupportedApiSurface` is not valid: {e}"
+                    )
                 });
             self
         }
@@ -7845,7 +8291,7 @@ pub mod builder {
     impl ::std::default::Default for SupportedApiSurfaceParam {
         fn default() -> Self {
             Self {
-                name: Err("no value supplied for name".to_string()),
+                name: Err("`name` is required in `SupportedApiSurfaceParam`".to_string()),
             }
         }
     }
@@ -7860,7 +8306,9 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| {
+                    format!("`name` of `SupportedApiSurfaceParam` is not valid: {e}")
+                });
             self
         }
     }

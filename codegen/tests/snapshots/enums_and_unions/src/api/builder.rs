@@ -16,10 +16,7 @@ pub struct GetSteps<'a> {
 impl<'a> GetSteps<'a> {
     /// Starts the `GetSteps` call with `client`; [`Client::get_steps`](super::Client::get_steps) does the same.
     pub fn new(client: &'a super::Client) -> Self {
-        Self {
-            client: client,
-            status: Ok(None),
-        }
+        Self { client, status: Ok(None) }
     }
     /// Sets the `status` query parameter (optional).
     ///

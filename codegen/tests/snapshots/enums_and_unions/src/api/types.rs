@@ -245,8 +245,8 @@ pub mod builder {
     impl ::std::default::Default for Grant {
         fn default() -> Self {
             Self {
-                amount_cents: Err("no value supplied for amount_cents".to_string()),
-                type_: Err("no value supplied for type_".to_string()),
+                amount_cents: Err("`amountCents` is required in `Grant`".to_string()),
+                type_: Err("`type` is required in `Grant`".to_string()),
             }
         }
     }
@@ -261,9 +261,7 @@ pub mod builder {
         {
             self.amount_cents = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for amount_cents: {e}")
-                });
+                .map_err(|e| format!("`amountCents` of `Grant` is not valid: {e}"));
             self
         }
         /// Sets `type` (required).
@@ -276,7 +274,7 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| format!("`type` of `Grant` is not valid: {e}"));
             self
         }
     }
@@ -308,8 +306,8 @@ pub mod builder {
     impl ::std::default::Default for Invoice {
         fn default() -> Self {
             Self {
-                total_cents: Err("no value supplied for total_cents".to_string()),
-                type_: Err("no value supplied for type_".to_string()),
+                total_cents: Err("`totalCents` is required in `Invoice`".to_string()),
+                type_: Err("`type` is required in `Invoice`".to_string()),
             }
         }
     }
@@ -324,9 +322,7 @@ pub mod builder {
         {
             self.total_cents = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for total_cents: {e}")
-                });
+                .map_err(|e| format!("`totalCents` of `Invoice` is not valid: {e}"));
             self
         }
         /// Sets `type` (required).
@@ -339,7 +335,7 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| format!("`type` of `Invoice` is not valid: {e}"));
             self
         }
     }
@@ -406,7 +402,7 @@ pub mod builder {
     impl ::std::default::Default for Step {
         fn default() -> Self {
             Self {
-                channel: Err("no value supplied for channel".to_string()),
+                channel: Err("`channel` is required in `Step`".to_string()),
                 children: Ok(Default::default()),
                 kinds: Ok(Default::default()),
                 labels: Ok(Default::default()),
@@ -415,7 +411,7 @@ pub mod builder {
                 status: Ok(Default::default()),
                 strategy: Ok(Default::default()),
                 tier: Ok(Default::default()),
-                type_: Err("no value supplied for type_".to_string()),
+                type_: Err("`type` is required in `Step`".to_string()),
             }
         }
     }
@@ -430,9 +426,7 @@ pub mod builder {
         {
             self.channel = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for channel: {e}")
-                });
+                .map_err(|e| format!("`channel` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `children` (optional).
@@ -447,9 +441,7 @@ pub mod builder {
         {
             self.children = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for children: {e}")
-                });
+                .map_err(|e| format!("`children` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `kinds` (optional).
@@ -464,7 +456,7 @@ pub mod builder {
         {
             self.kinds = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for kinds: {e}"));
+                .map_err(|e| format!("`kinds` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `labels` (optional).
@@ -479,7 +471,7 @@ pub mod builder {
         {
             self.labels = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for labels: {e}"));
+                .map_err(|e| format!("`labels` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `mode` (optional).
@@ -492,7 +484,7 @@ pub mod builder {
         {
             self.mode = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for mode: {e}"));
+                .map_err(|e| format!("`mode` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `previousStatus` (optional).
@@ -505,9 +497,7 @@ pub mod builder {
         {
             self.previous_status = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for previous_status: {e}")
-                });
+                .map_err(|e| format!("`previousStatus` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `status` (optional).
@@ -520,7 +510,7 @@ pub mod builder {
         {
             self.status = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for status: {e}"));
+                .map_err(|e| format!("`status` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `strategy` (optional).
@@ -535,9 +525,7 @@ pub mod builder {
         {
             self.strategy = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for strategy: {e}")
-                });
+                .map_err(|e| format!("`strategy` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `tier` (optional).
@@ -550,7 +538,7 @@ pub mod builder {
         {
             self.tier = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for tier: {e}"));
+                .map_err(|e| format!("`tier` of `Step` is not valid: {e}"));
             self
         }
         /// Sets `type` (required).
@@ -563,7 +551,7 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| format!("`type` of `Step` is not valid: {e}"));
             self
         }
     }
@@ -610,7 +598,7 @@ pub mod builder {
     impl ::std::default::Default for StepWrite {
         fn default() -> Self {
             Self {
-                type_: Err("no value supplied for type_".to_string()),
+                type_: Err("`type` is required in `StepWrite`".to_string()),
             }
         }
     }
@@ -625,7 +613,7 @@ pub mod builder {
         {
             self.type_ = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                .map_err(|e| format!("`type` of `StepWrite` is not valid: {e}"));
             self
         }
     }
@@ -661,9 +649,9 @@ pub mod builder {
     impl ::std::default::Default for Steps {
         fn default() -> Self {
             Self {
-                items: Err("no value supplied for items".to_string()),
-                steps: Err("no value supplied for steps".to_string()),
-                writes: Err("no value supplied for writes".to_string()),
+                items: Err("`items` is required in `Steps`".to_string()),
+                steps: Err("`steps` is required in `Steps`".to_string()),
+                writes: Err("`writes` is required in `Steps`".to_string()),
             }
         }
     }
@@ -678,7 +666,7 @@ pub mod builder {
         {
             self.items = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for items: {e}"));
+                .map_err(|e| format!("`items` of `Steps` is not valid: {e}"));
             self
         }
         /// Sets `steps` (required).
@@ -691,7 +679,7 @@ pub mod builder {
         {
             self.steps = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for steps: {e}"));
+                .map_err(|e| format!("`steps` of `Steps` is not valid: {e}"));
             self
         }
         /// Sets `writes` (required).
@@ -704,7 +692,7 @@ pub mod builder {
         {
             self.writes = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for writes: {e}"));
+                .map_err(|e| format!("`writes` of `Steps` is not valid: {e}"));
             self
         }
     }

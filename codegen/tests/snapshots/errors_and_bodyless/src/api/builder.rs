@@ -17,7 +17,7 @@ impl<'a> CreateThing<'a> {
     /// Starts the `CreateThing` call with `client`; [`Client::create_thing`](super::Client::create_thing) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -32,7 +32,9 @@ impl<'a> CreateThing<'a> {
         self.body = value
             .try_into()
             .map(From::from)
-            .map_err(|s| format!("conversion to `ThingCreate` for body failed: {}", s));
+            .map_err(|s| {
+                format!("the request body is not a valid `ThingCreate`: {}", s)
+            });
         self
     }
     /// Edits the request body in place: `f` receives the body's [`types::builder::ThingCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.name(..))`.
@@ -107,7 +109,7 @@ impl<'a> DeleteThing<'a> {
     /// Starts the `DeleteThing` call with `client`; [`Client::delete_thing`](super::Client::delete_thing) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }
@@ -179,7 +181,7 @@ impl<'a> HeadThing<'a> {
     /// Starts the `HeadThing` call with `client`; [`Client::head_thing`](super::Client::head_thing) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
         }
     }

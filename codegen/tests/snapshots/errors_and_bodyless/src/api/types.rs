@@ -72,10 +72,10 @@ pub mod builder {
     impl ::std::default::Default for Error {
         fn default() -> Self {
             Self {
-                details: Err("no value supplied for details".to_string()),
+                details: Err("`details` is required in `Error`".to_string()),
                 error_code: Ok(Default::default()),
-                msg: Err("no value supplied for msg".to_string()),
-                status_code: Err("no value supplied for status_code".to_string()),
+                msg: Err("`msg` is required in `Error`".to_string()),
+                status_code: Err("`statusCode` is required in `Error`".to_string()),
             }
         }
     }
@@ -92,9 +92,7 @@ pub mod builder {
         {
             self.details = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for details: {e}")
-                });
+                .map_err(|e| format!("`details` of `Error` is not valid: {e}"));
             self
         }
         /// Sets `errorCode` (optional).
@@ -119,7 +117,7 @@ pub mod builder {
         {
             self.msg = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for msg: {e}"));
+                .map_err(|e| format!("`msg` of `Error` is not valid: {e}"));
             self
         }
         /// Sets `statusCode` (required).
@@ -132,9 +130,7 @@ pub mod builder {
         {
             self.status_code = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for status_code: {e}")
-                });
+                .map_err(|e| format!("`statusCode` of `Error` is not valid: {e}"));
             self
         }
     }
@@ -173,8 +169,8 @@ pub mod builder {
     impl ::std::default::Default for Thing {
         fn default() -> Self {
             Self {
-                created_at: Err("no value supplied for created_at".to_string()),
-                id: Err("no value supplied for id".to_string()),
+                created_at: Err("`createdAt` is required in `Thing`".to_string()),
+                id: Err("`id` is required in `Thing`".to_string()),
             }
         }
     }
@@ -189,9 +185,7 @@ pub mod builder {
         {
             self.created_at = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for created_at: {e}")
-                });
+                .map_err(|e| format!("`createdAt` of `Thing` is not valid: {e}"));
             self
         }
         /// Sets `id` (required).
@@ -204,7 +198,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `Thing` is not valid: {e}"));
             self
         }
     }

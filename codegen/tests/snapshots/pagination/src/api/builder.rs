@@ -19,7 +19,7 @@ impl<'a> ListThings<'a> {
     /// Starts the `ListThings` call with `client`; [`Client::list_things`](super::Client::list_things) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             before_id: Ok(None),
             kind: Ok(None),
             limit: Ok(None),
@@ -159,7 +159,7 @@ impl<'a> ListEvents<'a> {
     /// Starts the `ListEvents` call with `client`; [`Client::list_events`](super::Client::list_events) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             cursor: Ok(None),
             start_time: Err("start_time was not initialized".to_string()),
         }

@@ -70,7 +70,7 @@ pub mod builder {
     impl ::std::default::Default for Event {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
+                id: Err("`id` is required in `Event`".to_string()),
             }
         }
     }
@@ -85,7 +85,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `Event` is not valid: {e}"));
             self
         }
     }
@@ -118,9 +118,11 @@ pub mod builder {
     impl ::std::default::Default for EventList {
         fn default() -> Self {
             Self {
-                events: Err("no value supplied for events".to_string()),
-                next_page_uri: Err("no value supplied for next_page_uri".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                events: Err("`events` is required in `EventList`".to_string()),
+                next_page_uri: Err(
+                    "`nextPageUri` is required in `EventList`".to_string(),
+                ),
+                uri: Err("`uri` is required in `EventList`".to_string()),
             }
         }
     }
@@ -135,7 +137,7 @@ pub mod builder {
         {
             self.events = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for events: {e}"));
+                .map_err(|e| format!("`events` of `EventList` is not valid: {e}"));
             self
         }
         /// Sets `nextPageUri` (required).
@@ -148,9 +150,7 @@ pub mod builder {
         {
             self.next_page_uri = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for next_page_uri: {e}")
-                });
+                .map_err(|e| format!("`nextPageUri` of `EventList` is not valid: {e}"));
             self
         }
         /// Sets `uri` (required).
@@ -163,7 +163,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `EventList` is not valid: {e}"));
             self
         }
     }
@@ -196,7 +196,7 @@ pub mod builder {
     impl ::std::default::Default for Thing {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
+                id: Err("`id` is required in `Thing`".to_string()),
             }
         }
     }
@@ -211,7 +211,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `Thing` is not valid: {e}"));
             self
         }
     }
@@ -245,8 +245,8 @@ pub mod builder {
         fn default() -> Self {
             Self {
                 next_page_uri: Ok(Default::default()),
-                things: Err("no value supplied for things".to_string()),
-                uri: Err("no value supplied for uri".to_string()),
+                things: Err("`things` is required in `ThingList`".to_string()),
+                uri: Err("`uri` is required in `ThingList`".to_string()),
             }
         }
     }
@@ -273,7 +273,7 @@ pub mod builder {
         {
             self.things = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for things: {e}"));
+                .map_err(|e| format!("`things` of `ThingList` is not valid: {e}"));
             self
         }
         /// Sets `uri` (required).
@@ -286,7 +286,7 @@ pub mod builder {
         {
             self.uri = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                .map_err(|e| format!("`uri` of `ThingList` is not valid: {e}"));
             self
         }
     }

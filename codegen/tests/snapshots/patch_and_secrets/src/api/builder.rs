@@ -17,7 +17,7 @@ impl<'a> CreateKey<'a> {
     /// Starts the `CreateKey` call with `client`; [`Client::create_key`](super::Client::create_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             body: Ok(::std::default::Default::default()),
         }
     }
@@ -32,7 +32,7 @@ impl<'a> CreateKey<'a> {
         self.body = value
             .try_into()
             .map(From::from)
-            .map_err(|s| format!("conversion to `KeyCreate` for body failed: {}", s));
+            .map_err(|s| format!("the request body is not a valid `KeyCreate`: {}", s));
         self
     }
     /// Edits the request body in place: `f` receives the body's [`types::builder::KeyCreate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.value(..))`.
@@ -108,7 +108,7 @@ impl<'a> UpdateKey<'a> {
     /// Starts the `UpdateKey` call with `client`; [`Client::update_key`](super::Client::update_key) does the same.
     pub fn new(client: &'a super::Client) -> Self {
         Self {
-            client: client,
+            client,
             id: Err("id was not initialized".to_string()),
             body: Ok(::std::default::Default::default()),
         }
@@ -134,7 +134,7 @@ impl<'a> UpdateKey<'a> {
         self.body = value
             .try_into()
             .map(From::from)
-            .map_err(|s| format!("conversion to `KeyUpdate` for body failed: {}", s));
+            .map_err(|s| format!("the request body is not a valid `KeyUpdate`: {}", s));
         self
     }
     /// Edits the request body in place: `f` receives the body's [`types::builder::KeyUpdate`] as set so far (empty at first) and returns it, e.g. `.body_map(|b| b.limit(..))`.

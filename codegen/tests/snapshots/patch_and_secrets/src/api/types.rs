@@ -98,8 +98,8 @@ pub mod builder {
     impl ::std::default::Default for Key {
         fn default() -> Self {
             Self {
-                id: Err("no value supplied for id".to_string()),
-                key_redacted: Err("no value supplied for key_redacted".to_string()),
+                id: Err("`id` is required in `Key`".to_string()),
+                key_redacted: Err("`keyRedacted` is required in `Key`".to_string()),
                 last_used: Ok(Default::default()),
                 token: Ok(Default::default()),
             }
@@ -116,7 +116,7 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for id: {e}"));
+                .map_err(|e| format!("`id` of `Key` is not valid: {e}"));
             self
         }
         /// Sets `keyRedacted` (required).
@@ -129,9 +129,7 @@ pub mod builder {
         {
             self.key_redacted = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for key_redacted: {e}")
-                });
+                .map_err(|e| format!("`keyRedacted` of `Key` is not valid: {e}"));
             self
         }
         /// Sets `lastUsed` (optional).
@@ -146,9 +144,7 @@ pub mod builder {
         {
             self.last_used = value
                 .try_into()
-                .map_err(|e| {
-                    format!("error converting supplied value for last_used: {e}")
-                });
+                .map_err(|e| format!("`lastUsed` of `Key` is not valid: {e}"));
             self
         }
         /// Sets `token` (optional).
@@ -161,7 +157,7 @@ pub mod builder {
         {
             self.token = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for token: {e}"));
+                .map_err(|e| format!("`token` of `Key` is not valid: {e}"));
             self
         }
     }
@@ -196,7 +192,7 @@ pub mod builder {
     impl ::std::default::Default for KeyCreate {
         fn default() -> Self {
             Self {
-                value: Err("no value supplied for value".to_string()),
+                value: Err("`value` is required in `KeyCreate`".to_string()),
             }
         }
     }
@@ -211,7 +207,7 @@ pub mod builder {
         {
             self.value = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for value: {e}"));
+                .map_err(|e| format!("`value` of `KeyCreate` is not valid: {e}"));
             self
         }
     }
@@ -278,7 +274,7 @@ pub mod builder {
         {
             self.limit = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for limit: {e}"));
+                .map_err(|e| format!("`limit` of `KeyUpdate` is not valid: {e}"));
             self
         }
         /// Sets `models` (optional).
@@ -295,7 +291,7 @@ pub mod builder {
         {
             self.models = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for models: {e}"));
+                .map_err(|e| format!("`models` of `KeyUpdate` is not valid: {e}"));
             self
         }
         /// Sets `name` (optional).
@@ -310,7 +306,7 @@ pub mod builder {
         {
             self.name = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for name: {e}"));
+                .map_err(|e| format!("`name` of `KeyUpdate` is not valid: {e}"));
             self
         }
         /// Sets `scope` (optional).
@@ -325,7 +321,7 @@ pub mod builder {
         {
             self.scope = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for scope: {e}"));
+                .map_err(|e| format!("`scope` of `KeyUpdate` is not valid: {e}"));
             self
         }
         /// Sets `timeout` (optional).
@@ -394,7 +390,7 @@ pub mod builder {
         {
             self.allow = value
                 .try_into()
-                .map_err(|e| format!("error converting supplied value for allow: {e}"));
+                .map_err(|e| format!("`allow` of `Scope` is not valid: {e}"));
             self
         }
     }
