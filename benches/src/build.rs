@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::report::{fmt_count, fmt_seconds, median, Row};
+use crate::cpu::Probe;
+use crate::report::{fmt_count, fmt_seconds, median, Noise, Row};
 use crate::Settings;
 
 fn cargo_command() -> Command {
@@ -147,11 +148,14 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
     cargo(&ws, &target, &["build", "-p", "ngrok-ai"])?;
     let mut clean = Vec::new();
     let mut incremental = Vec::new();
+    let mut noise = Noise::default();
     for _ in 0..runs {
+        let probe = Probe::start();
         cargo(&ws, &target, &["clean", "-p", "ngrok-ai"])?;
         clean.push(cargo(&ws, &target, &["build", "-p", "ngrok-ai"])?);
         touch(&ws.join("ngrok-ai/src/lib.rs"))?;
         incremental.push(cargo(&ws, &target, &["build", "-p", "ngrok-ai"])?);
+        noise.add(probe.others());
     }
     eprintln!("build: clean {clean:.1?} s, incremental {incremental:.1?} s");
     let lines = rust_lines(&root.join("generated/ngrok-ai/src"))?;
@@ -160,13 +164,15 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
             format!("build: `cargo build -p ngrok-ai`, crate clean, deps prebuilt (dev), median of {runs}"),
             fmt_seconds(median(&clean)),
         )
-        .info_target("—"),
+        .info_target("—")
+        .noise(noise),
         Row::new(
             format!("build: `cargo build -p ngrok-ai` after `touch src/lib.rs` (dev, incremental), median of {runs}"),
             fmt_seconds(median(&incremental)),
         )
-        .info_target("—"),
-        Row::new("build: generated/ngrok-ai/src, lines of Rust", fmt_count(lines as f64)),
+        .info_target("—")
+        .noise(noise),
+        Row::new("build: generated/ngrok-ai/src, lines of Rust", fmt_count(lines as f64)).untimed(),
     ];
 
     if settings.quick {
@@ -192,29 +198,34 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
     )?;
     let mut ours = Vec::new();
     let mut theirs = Vec::new();
-    for _ in 0..settings.tls_runs.unwrap_or(1) {
+    let mut tls_noise = Noise::default();
+    let tls_runs = settings.tls_runs.unwrap_or(1);
+    for _ in 0..tls_runs {
         for (dir, times) in [(&ours_dir, &mut ours), (&default_dir, &mut theirs)] {
             let tls_target = dir.join("target");
             let _ = std::fs::remove_dir_all(&tls_target);
             cargo(dir, &tls_target, &["fetch"])?;
+            let probe = Probe::start();
             times.push(cargo(dir, &tls_target, &["build"])?);
+            tls_noise.add(probe.others());
         }
     }
     eprintln!("build: reqwest clean, ours {ours:.1?} s, default TLS {theirs:.1?} s");
-    let (ours, theirs) = (median(&ours), median(&theirs));
+    let ratios = ours.iter().zip(&theirs).map(|(o, t)| o / t).collect();
     rows.push(
         Row::new(
-            "build: clean `cargo build` of reqwest 0.13 + rustls/ring (the client's TLS)",
-            fmt_seconds(ours),
+            format!("build: clean `cargo build` of reqwest 0.13 + rustls/ring (the client's TLS), median of {tls_runs}"),
+            fmt_seconds(median(&ours)),
         )
-        .baseline(
+        .ratios(
             format!(
                 "reqwest 0.13 default features (rustls + aws-lc-rs): {}",
-                fmt_seconds(theirs)
+                fmt_seconds(median(&theirs))
             ),
-            ours / theirs,
+            ratios,
         )
-        .info_target("— (lower is better)"),
+        .info_target("— (lower is better)")
+        .noise(tls_noise),
     );
     let _ = std::fs::remove_dir_all(ours_dir.join("target"));
     let _ = std::fs::remove_dir_all(default_dir.join("target"));

@@ -28,7 +28,8 @@ use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use serde_json::Value;
 
 use crate::alloc;
-use crate::report::{fmt_bytes, fmt_count, fmt_seconds, median, Row};
+use crate::cpu::Probe;
+use crate::report::{fmt_bytes, fmt_count, fmt_n, fmt_ratio, fmt_seconds, median, Noise, Row};
 use crate::Settings;
 
 /// Selects the role of a child process started from this binary.
@@ -421,25 +422,22 @@ fn median_ns(samples: &mut [u64]) -> f64 {
     median(&values)
 }
 
-/// Per-request nanoseconds of both variants, in alternating blocks.
+/// Median nanoseconds per request of both variants (generated, baseline) over one
+/// round, in alternating blocks; `generated_first` alternates between rounds too.
 async fn time_op(
     client: &ngrok_ai::Client,
     baseline: &Baseline,
     op: Op,
     iterations: usize,
-    warmup: usize,
-) -> Result<(Vec<u64>, Vec<u64>), String> {
-    for _ in 0..warmup {
-        client_call(client, op).await?;
-        baseline.call(op).await?;
-    }
+    generated_first: bool,
+) -> Result<(f64, f64), String> {
     let block = 250.min(iterations.max(1));
     let mut ours = Vec::with_capacity(iterations);
     let mut theirs = Vec::with_capacity(iterations);
-    let mut flip = false;
+    let mut flip = !generated_first;
     while ours.len() < iterations {
         let n = block.min(iterations - ours.len());
-        for generated in [flip, !flip] {
+        for generated in [!flip, flip] {
             for _ in 0..n {
                 let started = Instant::now();
                 if generated {
@@ -453,7 +451,34 @@ async fn time_op(
         }
         flip = !flip;
     }
-    Ok((ours, theirs))
+    Ok((median_ns(&mut ours), median_ns(&mut theirs)))
+}
+
+/// Allocation calls and bytes allocated per request.
+#[derive(Clone, Copy)]
+struct PerCall {
+    allocations: f64,
+    bytes: f64,
+}
+
+/// Counted outside the timed loops, which then pay nothing for it.
+async fn count_allocations<F: std::future::Future<Output = Result<(), String>>>(
+    calls: usize,
+    mut call: impl FnMut() -> F,
+) -> Result<PerCall, String> {
+    alloc::start_counting();
+    let mut result = Ok(());
+    for _ in 0..calls {
+        result = call().await;
+        if result.is_err() {
+            break;
+        }
+    }
+    let counts = alloc::stop_counting();
+    result.map(|()| PerCall {
+        allocations: counts.calls as f64 / calls as f64,
+        bytes: counts.bytes as f64 / calls as f64,
+    })
 }
 
 /// Heap figures of one streaming measurement, in bytes.
@@ -534,13 +559,165 @@ async fn memory(base: &str, baseline: &Baseline, pages: usize) -> Result<Memory,
     })
 }
 
+const OPS: [Op; 3] = [Op::Get, Op::List, Op::Create];
+
+/// Median of one field over the runs.
+fn median_of<T>(runs: &[T], field: impl Fn(&T) -> f64) -> f64 {
+    median(&runs.iter().map(field).collect::<Vec<_>>())
+}
+
+/// Per run, one field of the measurement over the same field of the baseline.
+fn ratios_of<T>(runs: &[(T, T)], field: impl Fn(&T) -> f64) -> Vec<f64> {
+    runs.iter()
+        .map(|(ours, theirs)| field(ours) / field(theirs))
+        .collect()
+}
+
+fn timing_rows(
+    timed: &[Vec<(f64, f64)>],
+    noise: &[Noise],
+    iterations: usize,
+    rounds: usize,
+) -> Vec<Row> {
+    let rows = OPS
+        .into_iter()
+        .zip(timed.iter().zip(noise))
+        .map(|(op, (timed, &noise))| {
+            Row::new(
+                format!(
+                    "client: {}, median of {} sequential calls, {}",
+                    op.label(),
+                    fmt_count(iterations as f64),
+                    fmt_n(rounds, "round")
+                ),
+                fmt_seconds(median_of(timed, |t| t.0) * 1e-9),
+            )
+            .ratios(
+                format!(
+                    "reqwest + serde_json into the same struct: {}",
+                    fmt_seconds(median_of(timed, |t| t.1) * 1e-9)
+                ),
+                ratios_of(timed, |&ns| ns),
+            )
+            .target_each("≤ 1.05×", |ratio| ratio <= 1.05)
+            .noise(noise)
+        });
+    rows.collect()
+}
+
+fn allocation_rows(allocated: &[Vec<(PerCall, PerCall)>]) -> Vec<Row> {
+    let per_call = |runs: &[(PerCall, PerCall)], pick: fn(&(PerCall, PerCall)) -> &PerCall| {
+        format!(
+            "{:.1} allocations, {}",
+            median_of(runs, |r| pick(r).allocations),
+            fmt_bytes(median_of(runs, |r| pick(r).bytes))
+        )
+    };
+    let rows = OPS.into_iter().zip(allocated).map(|(op, runs)| {
+        let bytes = median(&ratios_of(runs, |c| c.bytes));
+        Row::new(
+            format!(
+                "client: {}, heap allocations and bytes allocated per call (ratio of allocations)",
+                op.label()
+            ),
+            per_call(runs, |r| &r.0),
+        )
+        .ratios(
+            format!("reqwest + serde_json: {}", per_call(runs, |r| &r.1)),
+            ratios_of(runs, |c| c.allocations),
+        )
+        .info_target(format!("— (for information; bytes {})", fmt_ratio(bytes)))
+        .untimed()
+    });
+    rows.collect()
+}
+
+fn memory_rows(runs: &[Memory], pages: usize) -> Vec<Row> {
+    let size = |field: fn(&Memory) -> usize| median_of(runs, |m| field(m) as f64);
+    let ratios = |over: fn(&Memory) -> usize, under: fn(&Memory) -> usize| -> Vec<f64> {
+        runs.iter()
+            .map(|m| over(m) as f64 / under(m) as f64)
+            .collect()
+    };
+    let items = runs.first().map_or(0, |m| m.items);
+    let small_items = (pages / 10).max(1) * PAGE_SIZE;
+    eprintln!(
+        "client memory: page JSON {} B, decoded {} B, stream peak {} B ({small_items} items: {} B), collect peak {} B",
+        size(|m| m.page_json),
+        size(|m| m.page_decoded),
+        size(|m| m.stream_peak),
+        size(|m| m.stream_small_peak),
+        size(|m| m.collect_peak)
+    );
+    let one_page = format!(
+        "one decoded page of {PAGE_SIZE} held: {} (its JSON: {})",
+        fmt_bytes(size(|m| m.page_decoded)),
+        fmt_bytes(size(|m| m.page_json))
+    );
+    vec![
+        Row::new(
+            format!(
+                "client: stream() over {} items ({pages} pages), peak heap growth",
+                fmt_count(items as f64)
+            ),
+            fmt_bytes(size(|m| m.stream_peak)),
+        )
+        .ratios(
+            one_page.clone(),
+            ratios(|m| m.stream_peak, |m| m.page_decoded),
+        )
+        .target_each(
+            "about one page: ≤ 3× (body + decoded page in flight)",
+            |ratio| ratio <= 3.0,
+        )
+        .untimed(),
+        Row::new(
+            format!(
+                "client: stream() peak, {} items vs {} items",
+                fmt_count(items as f64),
+                fmt_count(small_items as f64)
+            ),
+            fmt_bytes(size(|m| m.stream_peak)),
+        )
+        .ratios(
+            format!(
+                "{} items: {}",
+                fmt_count(small_items as f64),
+                fmt_bytes(size(|m| m.stream_small_peak))
+            ),
+            ratios(|m| m.stream_peak, |m| m.stream_small_peak),
+        )
+        .target_each("≤ 1.10× (does not grow with the total)", |ratio| {
+            ratio <= 1.10
+        })
+        .untimed(),
+        Row::new(
+            format!(
+                "client: try_collect() of all {} items, peak heap growth (comparison)",
+                fmt_count(items as f64)
+            ),
+            fmt_bytes(size(|m| m.collect_peak)),
+        )
+        .ratios(one_page, ratios(|m| m.collect_peak, |m| m.page_decoded))
+        .info_target("— (grows with the total)")
+        .untimed(),
+    ]
+}
+
 pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
     let server = FixtureServer::spawn(root)?;
     let base = format!("http://127.0.0.1:{}", server.port);
-    let (iterations, warmup, pages, memory_runs) = if settings.quick {
-        (300, 50, 10, 1)
+    // (rounds, timed calls per round, warm-up calls, pages streamed, calls counted)
+    let (rounds, iterations, warmup, pages, counted) = if settings.quick {
+        (2, 300, 50, 10, 20)
     } else {
-        (settings.iterations.unwrap_or(20_000), 1_000, 100, 3)
+        (
+            settings.runs.unwrap_or(5),
+            settings.iterations.unwrap_or(10_000),
+            1_000,
+            100,
+            200,
+        )
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -553,103 +730,39 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
             .build()
             .map_err(|e| e.to_string())?;
         let baseline = Baseline::new(&base)?;
-        let mut rows = Vec::new();
-        for op in [Op::Get, Op::List, Op::Create] {
-            let (mut ours, mut theirs) =
-                time_op(&client, &baseline, op, iterations, warmup).await?;
-            let (ours, theirs) = (median_ns(&mut ours), median_ns(&mut theirs));
-            let ratio = ours / theirs;
-            eprintln!("client {op:?}: {ours:.0} ns vs {theirs:.0} ns ({ratio:.3}×)");
-            rows.push(
-                Row::new(
-                    format!(
-                        "client: {}, median of {} sequential",
-                        op.label(),
-                        fmt_count(iterations as f64)
-                    ),
-                    fmt_seconds(ours * 1e-9),
-                )
-                .baseline(
-                    format!(
-                        "reqwest + serde_json into the same struct: {}",
-                        fmt_seconds(theirs * 1e-9)
-                    ),
-                    ratio,
-                )
-                .target("≤ 1.05×", ratio <= 1.05),
-            );
+        for op in OPS {
+            for _ in 0..warmup {
+                client_call(&client, op).await?;
+                baseline.call(op).await?;
+            }
         }
-
-        let mut runs = Vec::new();
-        for _ in 0..memory_runs {
-            runs.push(memory(&base, &baseline, pages).await?);
+        // Per operation and round: median ns (generated, baseline), allocations per call.
+        let mut timed = vec![Vec::new(); OPS.len()];
+        let mut allocated = vec![Vec::new(); OPS.len()];
+        let mut noise = vec![Noise::default(); OPS.len()];
+        for round in 0..rounds {
+            for (i, op) in OPS.into_iter().enumerate() {
+                let probe = Probe::start();
+                let (ours, theirs) =
+                    time_op(&client, &baseline, op, iterations, round % 2 == 0).await?;
+                noise[i].add(probe.others());
+                eprintln!(
+                    "client round {round} {op:?}: {ours:.0} ns vs {theirs:.0} ns ({:.3}×)",
+                    ours / theirs
+                );
+                timed[i].push((ours, theirs));
+                let ours = count_allocations(counted, || client_call(&client, op)).await?;
+                let theirs = count_allocations(counted, || baseline.call(op)).await?;
+                allocated[i].push((ours, theirs));
+            }
         }
-        let pick = |f: fn(&Memory) -> usize| {
-            let values: Vec<f64> = runs.iter().map(|m| f(m) as f64).collect();
-            median(&values)
-        };
-        let decoded = pick(|m| m.page_decoded);
-        let json = pick(|m| m.page_json);
-        let streamed = pick(|m| m.stream_peak);
-        let streamed_small = pick(|m| m.stream_small_peak);
-        let collected = pick(|m| m.collect_peak);
-        let items = runs.first().map_or(0, |m| m.items);
-        let small_items = (pages / 10).max(1) * PAGE_SIZE;
-        eprintln!(
-            "client memory: page JSON {json} B, decoded {decoded} B, stream peak {streamed} B ({small_items} items: {streamed_small} B), collect peak {collected} B"
-        );
-        let one_page = format!(
-            "one decoded page of {PAGE_SIZE} held: {} (its JSON: {})",
-            fmt_bytes(decoded),
-            fmt_bytes(json)
-        );
-        rows.push(
-            Row::new(
-                format!(
-                    "client: stream() over {} items ({pages} pages), peak heap growth",
-                    fmt_count(items as f64)
-                ),
-                fmt_bytes(streamed),
-            )
-            .baseline(one_page.clone(), streamed / decoded)
-            .target(
-                "about one page: ≤ 3× (body + decoded page in flight)",
-                streamed / decoded <= 3.0,
-            ),
-        );
-        rows.push(
-            Row::new(
-                format!(
-                    "client: stream() peak, {} items vs {} items",
-                    fmt_count(items as f64),
-                    fmt_count(small_items as f64)
-                ),
-                fmt_bytes(streamed),
-            )
-            .baseline(
-                format!(
-                    "{} items: {}",
-                    fmt_count(small_items as f64),
-                    fmt_bytes(streamed_small)
-                ),
-                streamed / streamed_small,
-            )
-            .target(
-                "≤ 1.10× (does not grow with the total)",
-                streamed / streamed_small <= 1.10,
-            ),
-        );
-        rows.push(
-            Row::new(
-                format!(
-                    "client: try_collect() of all {} items, peak heap growth (comparison)",
-                    fmt_count(items as f64)
-                ),
-                fmt_bytes(collected),
-            )
-            .baseline(one_page, collected / decoded)
-            .info_target("— (grows with the total)"),
-        );
+        let mut memory_runs = Vec::new();
+        for _ in 0..rounds {
+            memory_runs.push(memory(&base, &baseline, pages).await?);
+        }
+        let mut rows = timing_rows(&timed, &noise, iterations, rounds);
+        rows.extend(allocation_rows(&allocated));
+        rows.extend(memory_rows(&memory_runs, pages));
         Ok(rows)
     })
 }

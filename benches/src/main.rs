@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: measures the toolchain against baselines taken in the same run
-//! and prints one Markdown table (figure | value | baseline | ratio | target | met?).
+//! and prints one Markdown table (figure | value | baseline | ratio (min / median / max) |
+//! target | met? | noisy?) and notes that end with whether the figures may be quoted.
 //!
 //! ```text
-//! ngrok-ai-benches [--only regen|client|mock|build[,…]] [--quick] [--runs N] [--iterations N]
+//! ngrok-ai-benches [--only regen|client|mock|build[,…]] [--quick] [--runs N]
+//!                  [--iterations N] [--tls-runs N] [--strict-quiet]
 //! ```
 //!
 //! See BENCHMARKS.md at the repository root for the method and the latest figures.
@@ -10,6 +12,7 @@
 mod alloc;
 mod build;
 mod client;
+mod cpu;
 mod mock;
 mod regen;
 mod report;
@@ -17,24 +20,29 @@ mod report;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use report::Row;
+use report::{Noise, Row};
 
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 
-const USAGE: &str = "usage: cargo xtask bench [--only SECTION[,SECTION…]] [--quick] [--runs N] [--iterations N] [--tls-runs N]
+const USAGE: &str = "usage: cargo xtask bench [--only SECTION[,SECTION…]] [--quick] [--runs N] [--iterations N] [--tls-runs N] [--strict-quiet]
 
 Sections (default: all, in this order):
-  regen   generate_all + compare with disk, vs parsing the spec + prettyplease of the output
-  client  generated client vs hand-written reqwest + serde_json (fixed-body local server);
-          heap held by stream() over 100 pages vs one page
-  mock    ngrok-ai-mock vs Prism (npm, benches/package.json): req/s, p50/p99, 64 connections
-  build   `cargo build -p ngrok-ai` clean and incremental in a copy under /tmp; reqwest TLS choice
+  regen      generate_all + compare with disk, vs parsing the spec + prettyplease of the output
+  client     generated client vs hand-written reqwest + serde_json (fixed-body local server):
+             time and allocations per call; heap held by stream() over 100 pages vs one page
+  mock       ngrok-ai-mock vs Prism (npm, benches/package.json): req/s, p50/p99, 64 connections
+  build      `cargo build -p ngrok-ai` clean and incremental in a copy under /tmp; reqwest TLS choice
+
+Each ratio is min / median / max over the runs, each run pairing the measurement with its
+baseline; a target must hold on every run. Rows measured while other processes kept more
+than 0.2 CPUs busy are flagged `noisy?`, and the run is then not quotable.
 
   --quick          a short smoke run (few iterations; no reqwest TLS builds)
-  --runs N         repetitions for regen (default 10), mock (3) and build (3)
-  --iterations N   sequential requests per operation and variant in `client` (default 20000)
-  --tls-runs N     clean reqwest builds per TLS variant in `build` (default 1)";
+  --runs N         runs of regen (default 10), client (5 rounds), mock (3) and build (3)
+  --iterations N   sequential requests per operation, variant and round in `client` (default 10000)
+  --tls-runs N     clean reqwest builds per TLS variant in `build` (default 1)
+  --strict-quiet   exit with failure when the run is not quotable (a noisy machine)";
 
 /// Command-line settings shared by the sections.
 #[derive(Debug, Default, Clone)]
@@ -43,6 +51,7 @@ pub struct Settings {
     pub runs: Option<usize>,
     pub iterations: Option<usize>,
     pub tls_runs: Option<usize>,
+    pub strict_quiet: bool,
     pub sections: Vec<String>,
 }
 
@@ -61,6 +70,7 @@ fn parse(args: &[String]) -> Result<Option<Settings>, String> {
         match arg.as_str() {
             "-h" | "--help" => return Ok(None),
             "--quick" => settings.quick = true,
+            "--strict-quiet" => settings.strict_quiet = true,
             "--runs" => settings.runs = Some(number("--runs", args.next())?),
             "--iterations" => settings.iterations = Some(number("--iterations", args.next())?),
             "--tls-runs" => settings.tls_runs = Some(number("--tls-runs", args.next())?),
@@ -93,43 +103,6 @@ fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "?".to_owned())
-}
-
-/// CPU time, in seconds: the whole machine's busy time (`/proc/stat`) and this
-/// process's own plus that of its waited-for children (the servers and cargo runs).
-#[derive(Clone, Copy)]
-struct CpuSnapshot {
-    machine_busy: f64,
-    own: f64,
-}
-
-impl CpuSnapshot {
-    fn take() -> Self {
-        let ticks = |text: &str, fields: &[usize]| -> f64 {
-            let values: Vec<f64> = text
-                .split_whitespace()
-                .map(|f| f.parse().unwrap_or(0.0))
-                .collect();
-            fields.iter().filter_map(|&i| values.get(i)).sum::<f64>() / 100.0
-        };
-        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-        let machine = stat.lines().next().unwrap_or("");
-        let machine = machine.strip_prefix("cpu").unwrap_or("");
-        let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        let own = own.rsplit_once(')').map_or("", |(_, rest)| rest);
-        Self {
-            // user nice system idle iowait irq softirq steal: all but idle and iowait.
-            machine_busy: ticks(machine, &[0, 1, 2, 5, 6, 7]),
-            // After the command name: utime, stime, cutime, cstime.
-            own: ticks(own, &[11, 12, 13, 14]),
-        }
-    }
-
-    /// Average number of CPUs that other processes kept busy since `earlier`.
-    fn others_since(&self, earlier: &Self, seconds: f64) -> f64 {
-        let others = (self.machine_busy - earlier.machine_busy) - (self.own - earlier.own);
-        (others / seconds.max(1e-9)).max(0.0)
-    }
 }
 
 fn cpu_model() -> String {
@@ -176,8 +149,7 @@ fn main() -> ExitCode {
     let mut failed = false;
     for section in &settings.sections {
         let before = load_average();
-        let cpu_before = CpuSnapshot::take();
-        let started = std::time::Instant::now();
+        let probe = cpu::Probe::start();
         eprintln!("== {section}");
         let result = match section.as_str() {
             "regen" => regen::run(&root, &settings),
@@ -186,29 +158,40 @@ fn main() -> ExitCode {
             "build" => build::run(&root, &settings),
             _ => unreachable!("sections are checked by parse"),
         };
+        let (others, seconds) = probe.others();
+        let mut section_noise = Noise::default();
+        section_noise.add((others, seconds));
         match result {
-            Ok(section_rows) => rows.extend(section_rows),
+            Ok(section_rows) => rows.extend(section_rows.into_iter().map(|mut row| {
+                // Rows the section did not probe run by run get the section's figure.
+                row.noise = row.noise.or(section_noise.cpus());
+                row
+            })),
             Err(message) => {
                 failed = true;
                 eprintln!("error in section {section}: {message}");
-                rows.push(Row::new(
-                    format!("{section}: not measured"),
-                    message.replace('\n', " "),
-                ));
+                rows.push(
+                    Row::new(
+                        format!("{section}: not measured"),
+                        message.replace('\n', " "),
+                    )
+                    .untimed(),
+                );
             }
         }
-        let seconds = started.elapsed().as_secs_f64();
         notes.push(format!(
             "{section}: {seconds:.0} s; other processes kept {:.2} of {cpus} CPUs busy on average; load average before {before}, after {}",
-            CpuSnapshot::take().others_since(&cpu_before, seconds),
+            others / seconds.max(1e-9),
             load_average()
         ));
     }
     println!("{}", report::table(&rows));
+    let (quotable, verdict) = report::verdict(&rows);
+    notes.push(verdict);
     for note in notes {
         println!("- {note}");
     }
-    if failed {
+    if failed || (settings.strict_quiet && !quotable) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

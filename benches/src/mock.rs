@@ -16,7 +16,8 @@ use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST};
 use hyper::{Method, Request};
 use hyper_util::rt::TokioIo;
 
-use crate::report::{fmt_count, fmt_seconds, median, quantile_sorted, Row};
+use crate::cpu::Probe;
+use crate::report::{fmt_count, fmt_n, fmt_seconds, median, quantile_sorted, Noise, Row};
 use crate::Settings;
 
 const API_KEY: &str = "ngai_bench_key";
@@ -414,15 +415,42 @@ fn measure(server: &Server, op: Op, load: Load) -> Result<Outcome, String> {
     })
 }
 
-fn summary(outcomes: &[Outcome]) -> (f64, f64, f64, f64, u64, u64) {
-    let pick = |f: &dyn Fn(&Outcome) -> f64| median(&outcomes.iter().map(f).collect::<Vec<_>>());
-    let rps = pick(&|o| o.rps());
-    let p50 = pick(&|o| quantile_sorted(&o.latencies, 0.50) as f64 * 1e-9);
-    let p99 = pick(&|o| quantile_sorted(&o.latencies, 0.99) as f64 * 1e-9);
-    let efficiency = pick(&|o| o.per_cpu_second());
-    let errors = outcomes.iter().map(|o| o.errors).sum();
-    let requests = outcomes.iter().map(|o| o.requests).sum();
-    (rps, p50, p99, efficiency, errors, requests)
+/// Medians over the runs, for the value and baseline columns.
+struct Summary {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+    efficiency: f64,
+    errors: u64,
+    requests: u64,
+}
+
+fn p50(outcome: &Outcome) -> f64 {
+    quantile_sorted(&outcome.latencies, 0.50) as f64 * 1e-9
+}
+
+fn p99(outcome: &Outcome) -> f64 {
+    quantile_sorted(&outcome.latencies, 0.99) as f64 * 1e-9
+}
+
+fn summary(outcomes: &[Outcome]) -> Summary {
+    let pick = |f: fn(&Outcome) -> f64| median(&outcomes.iter().map(f).collect::<Vec<_>>());
+    Summary {
+        rps: pick(Outcome::rps),
+        p50: pick(p50),
+        p99: pick(p99),
+        efficiency: pick(Outcome::per_cpu_second),
+        errors: outcomes.iter().map(|o| o.errors).sum(),
+        requests: outcomes.iter().map(|o| o.requests).sum(),
+    }
+}
+
+/// Per run, a figure of the mock over the same figure of the baseline measured with it.
+fn ratios(ours: &[Outcome], theirs: &[Outcome], figure: fn(&Outcome) -> f64) -> Vec<f64> {
+    ours.iter()
+        .zip(theirs)
+        .map(|(ours, theirs)| figure(ours) / figure(theirs))
+        .collect()
 }
 
 pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
@@ -463,8 +491,10 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
     let mut ours = [Vec::new(), Vec::new()];
     let mut theirs = [Vec::new(), Vec::new()];
     let mut floors = [Vec::new(), Vec::new()];
+    let mut noise = [Noise::default(); 2];
     for run in 0..runs {
         for (i, op) in [Op::Get, Op::Create].into_iter().enumerate() {
+            let probe = Probe::start();
             // A fresh mock per measurement: POST starts from the same (seeded) state.
             let server = start_mock(&mock, &seed)?;
             let outcome = measure(&server, op, load)?;
@@ -499,6 +529,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
                 );
                 theirs[i].push(outcome);
             }
+            noise[i].add(probe.others());
         }
     }
     drop(prism);
@@ -507,78 +538,87 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Vec<Row>, String> {
 
     let mut rows = Vec::new();
     let shape = format!(
-        "{} conns, ≤ {} s or {} req, median of {runs}",
+        "{} conns, ≤ {} s or {} req, median of {}",
         load.connections,
         load.duration.as_secs_f64(),
-        fmt_count(load.max_requests as f64)
+        fmt_count(load.max_requests as f64),
+        fmt_n(runs, "run")
     );
+    let errors_note = |summary: &Summary| {
+        if summary.errors > 0 {
+            format!(" ({} errors in {})", summary.errors, summary.requests)
+        } else {
+            String::new()
+        }
+    };
     for (i, op) in [Op::Get, Op::Create].into_iter().enumerate() {
-        let (rps, p50, p99, eff, errors, requests) = summary(&ours[i]);
-        let errors_note = |errors: u64, requests: u64| {
-            if errors > 0 {
-                format!(" ({errors} errors in {requests})")
-            } else {
-                String::new()
-            }
-        };
+        let mock = summary(&ours[i]);
         let mut throughput = Row::new(
             format!("mock: {} throughput ({shape})", op.label()),
-            format!("{} req/s{}", fmt_count(rps), errors_note(errors, requests)),
+            format!("{} req/s{}", fmt_count(mock.rps), errors_note(&mock)),
         );
         let mut latency = Row::new(
             format!("mock: {} p50 / p99 latency (ratio of p99)", op.label()),
-            format!("{} / {}", fmt_seconds(p50), fmt_seconds(p99)),
+            format!("{} / {}", fmt_seconds(mock.p50), fmt_seconds(mock.p99)),
         );
         let mut efficiency = Row::new(
             format!("mock: {} requests per server CPU-second", op.label()),
-            fmt_count(eff),
+            fmt_count(mock.efficiency),
         );
         if theirs[i].is_empty() {
             throughput = throughput.info_target("≥ 20× Prism (Prism not run)");
         } else {
-            let (p_rps, p_p50, p_p99, p_eff, p_errors, p_requests) = summary(&theirs[i]);
+            let prism = summary(&theirs[i]);
             throughput = throughput
-                .baseline(
+                .ratios(
                     format!(
                         "{PRISM}: {} req/s{}",
-                        fmt_count(p_rps),
-                        errors_note(p_errors, p_requests)
+                        fmt_count(prism.rps),
+                        errors_note(&prism)
                     ),
-                    rps / p_rps,
+                    ratios(&ours[i], &theirs[i], Outcome::rps),
                 )
-                .target("≥ 20×", rps / p_rps >= 20.0);
+                .target_each("≥ 20×", |ratio| ratio >= 20.0);
             latency = latency
-                .baseline(
-                    format!("{PRISM}: {} / {}", fmt_seconds(p_p50), fmt_seconds(p_p99)),
-                    p99 / p_p99,
+                .ratios(
+                    format!(
+                        "{PRISM}: {} / {}",
+                        fmt_seconds(prism.p50),
+                        fmt_seconds(prism.p99)
+                    ),
+                    ratios(&ours[i], &theirs[i], p99),
                 )
                 .info_target("— (lower is better)");
             efficiency = efficiency
-                .baseline(format!("{PRISM}: {}", fmt_count(p_eff)), eff / p_eff)
+                .ratios(
+                    format!("{PRISM}: {}", fmt_count(prism.efficiency)),
+                    ratios(&ours[i], &theirs[i], Outcome::per_cpu_second),
+                )
                 .info_target("— (higher is better; robust to load)");
         }
-        rows.extend([throughput, latency, efficiency]);
+        rows.extend([throughput, latency, efficiency].map(|row| row.noise(noise[i])));
         if !floors[i].is_empty() {
-            let (f_rps, _, _, _, f_errors, f_requests) = summary(&floors[i]);
+            let floor = summary(&floors[i]);
             let row = Row::new(
                 format!(
                     "mock: {} throughput against the loopback floor ({shape})",
                     op.label()
                 ),
-                format!("{} req/s", fmt_count(rps)),
+                format!("{} req/s", fmt_count(mock.rps)),
             )
-            .baseline(
+            .ratios(
                 format!(
                     "fixed-response hyper server, same load: {} req/s{}",
-                    fmt_count(f_rps),
-                    errors_note(f_errors, f_requests)
+                    fmt_count(floor.rps),
+                    errors_note(&floor)
                 ),
-                rps / f_rps,
-            );
+                ratios(&ours[i], &floors[i], Outcome::rps),
+            )
+            .noise(noise[i]);
             // The mock authenticates, routes, validates, keeps state and encodes JSON;
             // half of what a server doing none of that manages is the bar for reads.
             rows.push(match op {
-                Op::Get => row.target("≥ 0.50×", rps / f_rps >= 0.5),
+                Op::Get => row.target_each("≥ 0.50×", |ratio| ratio >= 0.5),
                 Op::Create => row.info_target("— (for information)"),
             });
         }

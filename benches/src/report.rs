@@ -1,15 +1,72 @@
 //! Statistics and the result table.
 
-/// One line of the table. `ratio` is always `value / baseline`; the target says which
-/// direction is good.
+/// Above this many CPUs kept busy by other processes during a measurement, its row is
+/// flagged and the run is not quotable: on 2 cores, 0.2 CPUs is a tenth of the machine.
+pub const NOISY_CPUS: f64 = 0.2;
+
+/// Min, median and max of per-run values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    pub fn of(samples: &[f64]) -> Option<Self> {
+        let min = samples.iter().copied().reduce(f64::min)?;
+        let max = samples.iter().copied().reduce(f64::max)?;
+        Some(Self {
+            min,
+            median: median(samples),
+            max,
+        })
+    }
+}
+
+/// What other processes used of the machine over a row's runs.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Noise {
+    other_cpu_seconds: f64,
+    seconds: f64,
+    worst_run: f64,
+}
+
+impl Noise {
+    /// `/proc` counts CPU time in 10 ms ticks, so a shorter run's own figure could be off
+    /// by a tenth of a CPU or more; such runs count only towards the average.
+    const MIN_RUN_SECONDS: f64 = 1.0;
+
+    /// One run: CPU-seconds other processes used during it, and its length in seconds.
+    pub fn add(&mut self, (other_cpu_seconds, seconds): (f64, f64)) {
+        self.other_cpu_seconds += other_cpu_seconds;
+        self.seconds += seconds;
+        if seconds >= Self::MIN_RUN_SECONDS {
+            self.worst_run = self.worst_run.max(other_cpu_seconds / seconds);
+        }
+    }
+
+    /// CPUs kept busy: the busiest run long enough to tell, or the average over all
+    /// runs if that is higher. `None` before any run.
+    pub fn cpus(&self) -> Option<f64> {
+        (self.seconds > 0.0).then(|| (self.other_cpu_seconds / self.seconds).max(self.worst_run))
+    }
+}
+
+/// One line of the table. Each ratio is `value / baseline` of one run; the target says
+/// which direction is good and must hold on every run.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub figure: String,
     pub value: String,
     pub baseline: String,
-    pub ratio: Option<f64>,
+    pub ratios: Vec<f64>,
     pub target: String,
     pub met: Option<bool>,
+    /// CPUs other processes kept busy while the row was measured.
+    pub noise: Option<f64>,
+    /// False for heap figures and counts, which other processes cannot move.
+    pub timed: bool,
 }
 
 impl Row {
@@ -18,15 +75,18 @@ impl Row {
             figure: figure.into(),
             value: value.into(),
             baseline: "—".to_owned(),
-            ratio: None,
+            ratios: Vec::new(),
             target: "—".to_owned(),
             met: None,
+            noise: None,
+            timed: true,
         }
     }
 
-    pub fn baseline(mut self, baseline: impl Into<String>, ratio: f64) -> Self {
+    /// The baseline's median and the ratio of each run.
+    pub fn ratios(mut self, baseline: impl Into<String>, ratios: Vec<f64>) -> Self {
         self.baseline = baseline.into();
-        self.ratio = Some(ratio);
+        self.ratios = ratios;
         self
     }
 
@@ -36,9 +96,29 @@ impl Row {
         self
     }
 
+    /// A target on the ratio, met only if every run meets it.
+    pub fn target_each(self, target: impl Into<String>, holds: impl Fn(f64) -> bool) -> Self {
+        let met = !self.ratios.is_empty() && self.ratios.iter().all(|&r| holds(r));
+        self.target(target, met)
+    }
+
     pub fn info_target(mut self, target: impl Into<String>) -> Self {
         self.target = target.into();
         self
+    }
+
+    pub fn noise(mut self, noise: Noise) -> Self {
+        self.noise = noise.cpus();
+        self
+    }
+
+    pub fn untimed(mut self) -> Self {
+        self.timed = false;
+        self
+    }
+
+    pub fn noisy(&self) -> bool {
+        self.timed && self.noise.is_some_and(|cpus| cpus > NOISY_CPUS)
     }
 }
 
@@ -101,6 +181,15 @@ pub fn fmt_count(n: f64) -> String {
     out
 }
 
+/// `1 run`, `3 runs`.
+pub fn fmt_n(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 pub fn fmt_ratio(ratio: f64) -> String {
     if ratio >= 100.0 {
         format!("{ratio:.0}×")
@@ -111,24 +200,76 @@ pub fn fmt_ratio(ratio: f64) -> String {
     }
 }
 
-/// The Markdown table: figure | value | baseline | ratio | target | met?
+/// `1.01×` for one run, `0.98× / 1.01× / 1.03×` (min / median / max) for several.
+pub fn fmt_ratios(ratios: &[f64]) -> String {
+    match Spread::of(ratios) {
+        None => "—".to_owned(),
+        Some(s) if ratios.len() == 1 => fmt_ratio(s.median),
+        Some(s) => format!(
+            "{} / {} / {}",
+            fmt_ratio(s.min),
+            fmt_ratio(s.median),
+            fmt_ratio(s.max)
+        ),
+    }
+}
+
+/// The Markdown table: figure | value | baseline | ratio | target | met? | noisy?
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| figure | value | baseline | ratio | target | met? |\n|---|---|---|---|---|---|\n",
+        "| figure | value | baseline | ratio (min / median / max) | target | met? | noisy? |\n\
+         |---|---|---|---|---|---|---|\n",
     );
     for row in rows {
-        let ratio = row.ratio.map_or_else(|| "—".to_owned(), fmt_ratio);
         let met = match row.met {
             Some(true) => "yes",
             Some(false) => "**no**",
             None => "—",
         };
+        let noisy = match row.noise {
+            _ if !row.timed => "—".to_owned(),
+            None => "?".to_owned(),
+            Some(cpus) if row.noisy() => format!("**yes: {cpus:.2} CPUs**"),
+            Some(cpus) => format!("no ({cpus:.2})"),
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            row.figure, row.value, row.baseline, ratio, row.target, met
+            "| {} | {} | {} | {} | {} | {met} | {noisy} |\n",
+            row.figure,
+            row.value,
+            row.baseline,
+            fmt_ratios(&row.ratios),
+            row.target,
         ));
     }
     out
+}
+
+/// Whether the figures may be quoted, and the closing line that says so.
+pub fn verdict(rows: &[Row]) -> (bool, String) {
+    let timed = rows.iter().filter(|r| r.timed).count();
+    let noisy: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.noisy())
+        .map(|r| r.figure.split(':').next().unwrap_or(""))
+        .collect();
+    if noisy.is_empty() {
+        return (
+            true,
+            format!(
+                "quiet: other processes kept at most {NOISY_CPUS} CPUs busy during every timed row"
+            ),
+        );
+    }
+    let mut sections = noisy.clone();
+    sections.dedup();
+    (
+        false,
+        format!(
+            "**not quotable**: other processes kept more than {NOISY_CPUS} CPUs busy during {} of {timed} timed rows ({}); re-run on a quiet machine",
+            noisy.len(),
+            sections.join(", ")
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -144,5 +285,75 @@ mod tests {
         assert_eq!(quantile_sorted(&sorted, 0.99), 99);
         assert_eq!(fmt_count(1234567.0), "1,234,567");
         assert_eq!(fmt_count(12.0), "12");
+        assert_eq!(fmt_n(1, "run"), "1 run");
+        assert_eq!(fmt_n(3, "round"), "3 rounds");
+    }
+
+    #[test]
+    fn spread_of_per_run_ratios() {
+        assert_eq!(Spread::of(&[]), None);
+        let spread = Spread::of(&[1.03, 0.98, 1.01, 1.00]).unwrap();
+        assert_eq!((spread.min, spread.max), (0.98, 1.03));
+        assert!((spread.median - 1.005).abs() < 1e-12);
+        assert_eq!(fmt_ratios(&[]), "—");
+        assert_eq!(fmt_ratios(&[1.0]), "1.00×");
+        assert_eq!(fmt_ratios(&[1.03, 0.98, 1.01]), "0.98× / 1.01× / 1.03×");
+    }
+
+    #[test]
+    fn a_target_must_hold_on_every_run() {
+        let row = |ratios: Vec<f64>| Row::new("f", "v").ratios("b", ratios);
+        // The median meets it, the worst run does not.
+        let missed = row(vec![1.00, 1.01, 1.07]).target_each("≤ 1.05×", |r| r <= 1.05);
+        assert_eq!(missed.met, Some(false));
+        let met = row(vec![1.00, 1.01, 1.05]).target_each("≤ 1.05×", |r| r <= 1.05);
+        assert_eq!(met.met, Some(true));
+        // For a floor, the minimum decides.
+        let floor = row(vec![19.5, 30.0, 31.0]).target_each("≥ 20×", |r| r >= 20.0);
+        assert_eq!(floor.met, Some(false));
+        assert_eq!(row(vec![]).target_each("≤ 1×", |_| true).met, Some(false));
+    }
+
+    #[test]
+    fn noise_takes_the_busiest_run_long_enough_to_tell() {
+        assert_eq!(Noise::default().cpus(), None);
+        let mut noise = Noise::default();
+        noise.add((0.1, 2.0)); // 0.05 CPUs
+        noise.add((1.0, 2.0)); // 0.5 CPUs
+        noise.add((0.0, 4.0));
+        assert_eq!(noise.cpus(), Some(0.5));
+        // Short runs are only averaged: one 10 ms tick in 20 ms is not half a CPU.
+        let mut short = Noise::default();
+        short.add((0.01, 0.02));
+        short.add((0.0, 0.98));
+        assert!((short.cpus().unwrap() - 0.01).abs() < 1e-12);
+    }
+
+    #[test]
+    fn noisy_rows_are_flagged_and_make_the_run_unquotable() {
+        let with = |figure: &str, other_cpu_seconds: f64| {
+            let mut noise = Noise::default();
+            noise.add((other_cpu_seconds, 1.0));
+            Row::new(figure, "1 s").noise(noise)
+        };
+        let quiet = vec![with("regen: x", 0.05), with("client: get", 0.2)];
+        assert!(verdict(&quiet).0);
+        let table_text = table(&quiet);
+        assert!(table_text.contains("| no (0.05) |"), "{table_text}");
+
+        let mut rows = quiet.clone();
+        rows.push(with("client: list", 0.41));
+        rows.push(with("client: create", 0.3));
+        // Heap figures are not timed: noise cannot move them.
+        rows.push(with("client: stream() peak", 0.9).untimed());
+        let (quotable, line) = verdict(&rows);
+        assert!(!quotable);
+        assert!(line.contains("during 2 of 4 timed rows (client)"), "{line}");
+        let table_text = table(&rows);
+        assert!(
+            table_text.contains("| **yes: 0.41 CPUs** |"),
+            "{table_text}"
+        );
+        assert!(table_text.ends_with("| — | — |\n"), "{table_text}");
     }
 }

@@ -1,5 +1,6 @@
 //! The harness runs end to end in `--quick` mode on the client section (a child fixture
-//! server, both client variants, the streaming heap figures). No timing is asserted.
+//! server, both client variants, allocations per call, the streaming heap figures). No
+//! timing is asserted, nor whether the machine was quiet.
 
 use std::process::Command;
 
@@ -13,13 +14,16 @@ fn quick_client_section_prints_the_table() {
     assert!(output.status.success(), "{stderr}");
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(
-        table.starts_with("| figure | value | baseline | ratio | target | met? |"),
+        table.starts_with(
+            "| figure | value | baseline | ratio (min / median / max) | target | met? | noisy? |"
+        ),
         "{table}"
     );
     for figure in [
         "client: get one access key",
         "client: list one page",
         "client: create",
+        "heap allocations and bytes allocated per call",
         "client: stream() over 1,000 items (10 pages)",
         "client: try_collect() of all 1,000 items",
     ] {
@@ -27,9 +31,15 @@ fn quick_client_section_prints_the_table() {
             .lines()
             .find(|line| line.contains(figure))
             .unwrap_or_else(|| panic!("no row for {figure:?} in\n{table}"));
-        // Every measured row has a ratio against its same-run baseline.
-        assert!(row.contains('×'), "{row}");
+        // Every measured row has a ratio against its same-run baseline; --quick runs
+        // two rounds, so min / median / max.
+        assert!(row.contains("× / "), "{row}");
     }
+    // The closing line says whether the figures may be quoted, either way.
+    assert!(
+        table.contains("- quiet: ") || table.contains("- **not quotable**: "),
+        "{table}"
+    );
 }
 
 #[test]
