@@ -150,10 +150,28 @@ fn rewrite_send<'a>(imp: &mut ItemImpl, api: &'a Api<'a>) -> Result<Option<&'a O
     if let Some(error) = paths.error {
         return Err(format!("{}: {error}", op.id));
     }
+    DecodeSuccess.visit_block_mut(&mut send.block);
     send.sig.ident = format_ident!("send_raw");
     send.vis = syn::Visibility::Inherited;
     send.attrs.retain(|a| !a.path().is_ident("doc"));
     Ok(Some(op))
+}
+
+/// `ResponseValue::from_response(response)` → `crate::runtime::decode::success(response)`:
+/// the same result without cloning the headers or holding a chunked body twice.
+struct DecodeSuccess;
+
+impl VisitMut for DecodeSuccess {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, call);
+        let is_from_response = matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.len() == 2
+                && p.path.segments[0].ident == "ResponseValue"
+                && p.path.segments[1].ident == "from_response");
+        if is_from_response {
+            *call.func = syn::parse_quote!(crate::runtime::decode::success);
+        }
+    }
 }
 
 #[derive(Default)]

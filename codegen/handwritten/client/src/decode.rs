@@ -1,11 +1,84 @@
-//! Why a success body did not decode, told without the value that failed: serde's
-//! messages quote it, and it may be a one-time token. The JSON path is recovered by
-//! scanning the body up to the position serde reports.
+//! Success bodies: reading and decoding one ([`success`], which every generated `send`
+//! uses), and telling why one did not decode ([`DecodeError`]) without the value that
+//! failed: serde's messages quote it, and it may be a one-time token. The JSON path is
+//! recovered by scanning the body up to the position serde reports.
 
 use std::fmt;
 
+use bytes::Bytes;
+use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
+
 use super::error::one_line;
 use super::scrub::scrub;
+
+/// Reads a success response's body and decodes it as `T`: what progenitor's
+/// `ResponseValue::from_response` does, holding less. The headers are moved into the
+/// result, not cloned. A body that arrives in one piece is decoded where it lies; one
+/// that arrives in several is decoded from its pieces in turn, never joined into a
+/// second copy (joining them would hold the body twice, which is what made a
+/// `stream()`'s peak jump by one page on some runs). Errors are progenitor's, as
+/// before: `ResponseBodyError` for a failed read, `InvalidResponsePayload` (with the
+/// whole body) for a bad one.
+pub async fn success<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let mut chunks = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => chunks.push(chunk),
+            Ok(None) => break,
+            Err(error) => return Err(progenitor_client::Error::ResponseBodyError(error)),
+        }
+    }
+    let decoded = match chunks.as_slice() {
+        [] => serde_json::from_slice(b""),
+        [one] => serde_json::from_slice(one),
+        _ => serde_json::from_reader(Chunks {
+            chunks: &chunks,
+            at: 0,
+        }),
+    };
+    match decoded {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(error) => {
+            let body = match chunks.len() {
+                1 => chunks.swap_remove(0),
+                _ => Bytes::from(chunks.concat()),
+            };
+            Err(progenitor_client::Error::InvalidResponsePayload(
+                body, error,
+            ))
+        }
+    }
+}
+
+/// A body's pieces read in order, as one.
+struct Chunks<'a> {
+    chunks: &'a [Bytes],
+    /// Position in `chunks[0]`.
+    at: usize,
+}
+
+impl std::io::Read for Chunks<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while let Some((first, rest)) = self.chunks.split_first() {
+            let left = &first[self.at..];
+            if left.is_empty() {
+                self.chunks = rest;
+                self.at = 0;
+                continue;
+            }
+            let n = left.len().min(out.len());
+            out[..n].copy_from_slice(&left[..n]);
+            self.at += n;
+            return Ok(n);
+        }
+        Ok(0)
+    }
+}
 
 /// Why a success body could not be decoded, without the offending value:
 /// serde's messages quote it (`invalid type: string "ng-…", expected u32`),

@@ -387,3 +387,48 @@ async fn from_response_reports_a_truncated_body_as_transport() {
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(error.operation(), Some("GetAIGatewayAccessKey"));
 }
+
+/// A `transfer-encoding: chunked` answer whose body is `pieces`, one chunk each.
+fn chunked(pieces: &[&str]) -> Reply {
+    let mut text = String::from(
+        "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+    );
+    for piece in pieces {
+        text.push_str(&format!("{:x}\r\n{piece}\r\n", piece.len()));
+    }
+    text.push_str("0\r\n\r\n");
+    Reply::Raw(text)
+}
+
+#[tokio::test]
+async fn a_success_body_in_pieces_decodes_as_one() {
+    use ngrok_ai_client_handwritten::decode::success;
+    let pieces = [r#"{"items":[1,2"#, r#",3],"next"#, r#"":"a\u00e9b"}"#];
+    let server = serve(vec![
+        chunked(&pieces),
+        chunked(&[r#"{"items":[1,"#, "oops]}"]),
+    ])
+    .await;
+
+    let response = send(&server.base, RetryPolicy::disabled(), Method::GET, "/x")
+        .await
+        .unwrap();
+    let value = success::<serde_json::Value, ()>(response).await.unwrap();
+    assert_eq!(value.status(), reqwest::StatusCode::OK);
+    assert_eq!(value.headers()["content-type"], "application/json");
+    assert_eq!(
+        value.into_inner(),
+        serde_json::json!({"items": [1, 2, 3], "next": "a\u{e9}b"})
+    );
+
+    // A bad body is progenitor's InvalidResponsePayload, carrying the whole body.
+    let response = send(&server.base, RetryPolicy::disabled(), Method::GET, "/x")
+        .await
+        .unwrap();
+    match success::<serde_json::Value, ()>(response).await {
+        Err(progenitor_client::Error::InvalidResponsePayload(body, _)) => {
+            assert_eq!(&body[..], br#"{"items":[1,oops]}"#)
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -84,7 +84,7 @@ impl<'a> ListAccessKeyConfigurations<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -215,7 +215,7 @@ impl<'a> CreateAccessKeyConfiguration<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -402,7 +402,7 @@ impl<'a> GetAccessKeyConfiguration<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -675,7 +675,7 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -785,7 +785,7 @@ impl<'a> ListAccessKeys<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -911,7 +911,7 @@ impl<'a> CreateAccessKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1098,7 +1098,7 @@ impl<'a> GetAccessKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1369,7 +1369,7 @@ impl<'a> UpdateAccessKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1479,7 +1479,7 @@ impl<'a> ListApiKeys<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1601,7 +1601,7 @@ impl<'a> CreateApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1786,7 +1786,7 @@ impl<'a> GetApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2053,7 +2053,7 @@ impl<'a> UpdateApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2182,7 +2182,7 @@ impl<'a> ListProviderApiKeys<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2310,7 +2310,7 @@ impl<'a> CreateProviderApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2497,7 +2497,7 @@ impl<'a> GetProviderApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2770,7 +2770,7 @@ impl<'a> UpdateProviderApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2895,7 +2895,7 @@ impl<'a> RotateProviderApiKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3005,7 +3005,7 @@ impl<'a> ListProviders<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3131,7 +3131,7 @@ impl<'a> CreateProvider<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3318,7 +3318,7 @@ impl<'a> GetProvider<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3589,7 +3589,7 @@ impl<'a> UpdateProvider<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3653,7 +3653,7 @@ impl<'a> GetCreditTransactions<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3715,7 +3715,7 @@ impl<'a> GetCreditBalance<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3815,7 +3815,7 @@ impl<'a> CreateCheckoutSession<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3877,7 +3877,7 @@ impl<'a> GetGatewayConfig<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4030,7 +4030,7 @@ impl<'a> UpdateGatewayConfig<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4225,7 +4225,7 @@ impl<'a> ListUsage<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4371,7 +4371,7 @@ impl<'a> GetUsageOverview<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

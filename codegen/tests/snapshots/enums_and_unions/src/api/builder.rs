@@ -52,7 +52,7 @@ impl<'a> GetSteps<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

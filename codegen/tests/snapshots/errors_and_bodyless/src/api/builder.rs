@@ -68,7 +68,7 @@ impl<'a> CreateThing<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -95,7 +95,7 @@ impl<'a> ListThings<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -212,7 +212,7 @@ impl<'a> ListEvents<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -66,7 +66,7 @@ impl<'a> CreateKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            201u16 => ResponseValue::from_response(response).await,
+            201u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -173,7 +173,7 @@ impl<'a> UpdateKey<'a> {
         client.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::runtime::decode::success(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
