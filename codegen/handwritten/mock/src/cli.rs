@@ -18,7 +18,7 @@ use crate::server::{run_until, MockServer, MAX_BODY_BYTES};
     version,
     about = "A stateful, validating fake of the ngrok.ai management API.",
     after_help = "The server prints `ngrok-ai-mock listening on <base URL>` to stderr, then one line per \
-request (method, path, status, operation, latency), and stops on SIGINT or SIGTERM.\n\n\
+request (method, path, status, operation, latency) unless --quiet, and stops on SIGINT or SIGTERM.\n\n\
 Journal: `GET /_mock/journal` lists the requests received (JSON), `DELETE /_mock/journal` \
 empties it; both need the API key."
 )]
@@ -49,6 +49,9 @@ struct Args {
     /// Largest request body accepted, in bytes (413 above)
     #[arg(long, value_name = "BYTES", default_value_t = MAX_BODY_BYTES)]
     max_body_bytes: usize,
+    /// Print no line per request (the journal still records them)
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -77,6 +80,8 @@ pub struct Options {
     pub body_read_timeout: Duration,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// No line per request on stderr.
+    pub quiet: bool,
 }
 
 /// The defaults of every flag; `api_key` is empty (the command line requires one).
@@ -91,6 +96,7 @@ impl Default for Options {
             header_read_timeout: crate::server::DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: crate::server::DEFAULT_BODY_READ_TIMEOUT,
             max_body_bytes: MAX_BODY_BYTES,
+            quiet: false,
         }
     }
 }
@@ -138,6 +144,7 @@ pub fn parse_args(
         header_read_timeout: args.header_read_timeout,
         body_read_timeout: args.body_read_timeout,
         max_body_bytes: args.max_body_bytes,
+        quiet: args.quiet,
     }))
 }
 
@@ -161,7 +168,7 @@ pub async fn run(
         .header_read_timeout(options.header_read_timeout)
         .body_read_timeout(options.body_read_timeout)
         .max_body_bytes(options.max_body_bytes)
-        .log_requests(true);
+        .log_requests(!options.quiet);
     if let Some(path) = &options.seed {
         builder = builder.seed(Seed::from_file(path).map_err(|e| e.to_string())?);
     }
@@ -271,6 +278,7 @@ mod tests {
                 header_read_timeout: Duration::from_secs(30),
                 body_read_timeout: Duration::from_secs(30),
                 max_body_bytes: MAX_BODY_BYTES,
+                quiet: false,
             })
         );
         let Command::Help(help) = parse_args(args(&["-h"]), None).unwrap() else {
@@ -283,6 +291,7 @@ mod tests {
             "--header-read-timeout <DURATION>",
             "--body-read-timeout <DURATION>",
             "--max-body-bytes <BYTES>",
+            "--quiet",
             "--version",
             JOURNAL_CONTROL_PATH,
         ] {
@@ -304,6 +313,7 @@ mod tests {
                 "--body-read-timeout=2s",
                 "--max-body-bytes",
                 "10",
+                "--quiet",
             ]),
             None,
         )
@@ -314,6 +324,7 @@ mod tests {
         assert_eq!(limits.header_read_timeout, Duration::from_millis(500));
         assert_eq!(limits.body_read_timeout, Duration::from_secs(2));
         assert_eq!(limits.max_body_bytes, 10);
+        assert!(limits.quiet);
         let Command::Run(defaults) = parse_args(args(&["--api-key", "k"]), None).unwrap() else {
             panic!("not run");
         };
