@@ -93,6 +93,28 @@ pub fn convert_components(components: &Value) -> Map<String, Value> {
 /// [`to_json_schema`] with the components already converted by [`convert_components`].
 #[must_use]
 pub fn with_defs(defs: &Map<String, Value>, schema: &Value) -> Value {
+    let mut root = root(schema);
+    if !defs.is_empty() {
+        root.insert("$defs".to_owned(), Value::Object(defs.clone()));
+    }
+    Value::Object(root)
+}
+
+/// [`with_defs`] with only the definitions `schema` can reach: what checking one value
+/// against one schema needs. Copying and compiling all of them for every example's
+/// schema was most of the spec's validation time.
+#[must_use]
+pub fn with_reachable_defs(defs: &Map<String, Value>, schema: &Value) -> Value {
+    let mut root = root(schema);
+    let reachable = reachable_defs(defs, &root);
+    if !reachable.is_empty() {
+        root.insert("$defs".to_owned(), Value::Object(reachable));
+    }
+    Value::Object(root)
+}
+
+/// `schema` converted, as the root of a 2020-12 document without `$defs`.
+fn root(schema: &Value) -> Map<String, Value> {
     let mut root = Map::new();
     root.insert(
         "$schema".to_owned(),
@@ -111,10 +133,49 @@ pub fn with_defs(defs: &Map<String, Value>, schema: &Value) -> Value {
             root.insert("allOf".to_owned(), Value::Array(vec![other]));
         }
     }
-    if !defs.is_empty() {
-        root.insert("$defs".to_owned(), Value::Object(defs.clone()));
+    root
+}
+
+/// The entries of `defs` that `schema` refers to (`#/$defs/X…`), directly or through
+/// other entries, in `defs`' order.
+fn reachable_defs(defs: &Map<String, Value>, schema: &Map<String, Value>) -> Map<String, Value> {
+    fn refs_in(map: &Map<String, Value>, out: &mut Vec<String>) {
+        for (key, value) in map {
+            match (key.as_str(), value) {
+                ("$ref", Value::String(target)) if target.starts_with(DEFS_PREFIX) => {
+                    // `#/$defs/A~1B/properties/x` → `A/B`: the first token after `$defs`,
+                    // percent-decoded, then JSON-pointer unescaped.
+                    if let Some(pointer) = crate::pointer::ref_pointer(target) {
+                        if let Some(token) = pointer.split('/').nth(2) {
+                            out.push(token.replace("~1", "/").replace("~0", "~"));
+                        }
+                    }
+                }
+                _ => refs(value, out),
+            }
+        }
     }
-    Value::Object(root)
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => refs_in(map, out),
+            Value::Array(items) => items.iter().for_each(|item| refs(item, out)),
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pending = Vec::new();
+    refs_in(schema, &mut pending);
+    while let Some(name) = pending.pop() {
+        if seen.insert(name.clone()) {
+            if let Some(def) = defs.get(&name) {
+                refs(def, &mut pending);
+            }
+        }
+    }
+    defs.iter()
+        .filter(|(name, _)| seen.contains(*name))
+        .map(|(name, def)| (name.clone(), def.clone()))
+        .collect()
 }
 
 /// Converts one schema (recursively) without embedding `$defs`: the building block of
@@ -268,4 +329,28 @@ pub fn validator(
         options = options.with_format(format, |_: &str| true);
     }
     options.build(json_schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reachable_defs_follow_references_and_leave_the_rest() {
+        let defs = serde_json::json!({
+            "A": {"type": "object", "properties": {"b": {"$ref": "#/$defs/B"}}},
+            "B": {"type": "array", "items": {"$ref": "#/$defs/C~1D"}},
+            "C/D": {"type": "string"},
+            "Unrelated": {"type": "integer"}
+        });
+        let defs = defs.as_object().cloned().unwrap_or_default();
+        let doc = with_reachable_defs(&defs, &serde_json::json!({"$ref": "#/$defs/A"}));
+        let names: Vec<&String> = doc["$defs"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["A", "B", "C/D"]);
+        let checker = validator(&doc).unwrap();
+        assert!(checker.is_valid(&serde_json::json!({"b": ["x"]})));
+        assert!(!checker.is_valid(&serde_json::json!({"b": [1]})));
+        let alone = with_reachable_defs(&defs, &serde_json::json!({"type": "string"}));
+        assert!(alone.get("$defs").is_none());
+    }
 }

@@ -763,7 +763,7 @@ impl<'a> Checker<'a> {
         let compiled = match self.validators.get(&key) {
             Some(compiled) => Rc::clone(compiled),
             None => {
-                let document = json_schema::with_defs(&self.defs, schema);
+                let document = json_schema::with_reachable_defs(&self.defs, schema);
                 let compiled =
                     Rc::new(json_schema::validator(&document).map_err(|e| e.to_string()));
                 self.validators.insert(key, Rc::clone(&compiled));
