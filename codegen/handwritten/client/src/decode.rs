@@ -25,28 +25,43 @@ pub async fn success<T: DeserializeOwned, E>(
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
+    // Most bodies are one chunk: no list of chunks is allocated for them.
+    let first = response
+        .chunk()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?
+        .unwrap_or_default();
     let mut chunks = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => chunks.push(chunk),
-            Ok(None) => break,
-            Err(error) => return Err(progenitor_client::Error::ResponseBodyError(error)),
+    if let Some(second) = response
+        .chunk()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?
+    {
+        chunks.push(first.clone());
+        chunks.push(second);
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?
+        {
+            chunks.push(chunk);
         }
     }
-    let decoded = match chunks.as_slice() {
-        [] => serde_json::from_slice(b""),
-        [one] => serde_json::from_slice(one),
-        _ => serde_json::from_reader(Chunks {
+    let decoded = if chunks.is_empty() {
+        serde_json::from_slice(&first)
+    } else {
+        serde_json::from_reader(Chunks {
             chunks: &chunks,
             at: 0,
-        }),
+        })
     };
     match decoded {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(error) => {
-            let body = match chunks.len() {
-                1 => chunks.swap_remove(0),
-                _ => Bytes::from(chunks.concat()),
+            let body = if chunks.is_empty() {
+                first
+            } else {
+                Bytes::from(chunks.concat())
             };
             Err(progenitor_client::Error::InvalidResponsePayload(
                 body, error,

@@ -382,9 +382,8 @@ impl<'a> GetAccessKeyConfiguration<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-key-configurations/{}", client.baseurl, crate
+            ::runtime::path::segment("id", & id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -465,9 +464,8 @@ impl<'a> DeleteAccessKeyConfiguration<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-key-configurations/{}", client.baseurl, crate
+            ::runtime::path::segment("id", & id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
@@ -539,9 +537,8 @@ impl<'a> HeadAccessKeyConfiguration<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-key-configurations/{}", client.baseurl, crate
+            ::runtime::path::segment("id", & id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
@@ -654,9 +651,8 @@ impl<'a> UpdateAccessKeyConfiguration<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-key-configurations/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-key-configurations/{}", client.baseurl, crate
+            ::runtime::path::segment("id", & id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -1078,9 +1074,8 @@ impl<'a> GetAccessKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -1161,9 +1156,8 @@ impl<'a> DeleteAccessKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
@@ -1235,9 +1229,8 @@ impl<'a> HeadAccessKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
@@ -1348,9 +1341,8 @@ impl<'a> UpdateAccessKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/access-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/access-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -1766,9 +1758,8 @@ impl<'a> GetApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/api-keys/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -1849,9 +1840,8 @@ impl<'a> DeleteApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/api-keys/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
@@ -1923,9 +1913,8 @@ impl<'a> HeadApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/api-keys/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
@@ -2032,9 +2021,8 @@ impl<'a> UpdateApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/api-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/api-keys/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -2477,9 +2465,8 @@ impl<'a> GetProviderApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/provider-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -2560,9 +2547,8 @@ impl<'a> DeleteProviderApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/provider-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
@@ -2634,9 +2620,8 @@ impl<'a> HeadProviderApiKey<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/provider-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
@@ -2749,9 +2734,8 @@ impl<'a> UpdateProviderApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/provider-keys/{}", client.baseurl, crate ::runtime::path::segment("id", &
+            id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -2874,9 +2858,8 @@ impl<'a> RotateProviderApiKey<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/provider-keys/{}/rotate", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/provider-keys/{}/rotate", client.baseurl, crate
+            ::runtime::path::segment("id", & id).map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -3298,9 +3281,8 @@ impl<'a> GetProvider<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/providers/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
@@ -3381,9 +3363,8 @@ impl<'a> DeleteProvider<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/providers/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
@@ -3455,9 +3436,8 @@ impl<'a> HeadProvider<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/providers/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {
@@ -3568,9 +3548,8 @@ impl<'a> UpdateProvider<'a> {
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/providers/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/providers/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client

@@ -127,9 +127,8 @@ impl<'a> DeleteThing<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/things/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/things/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.delete(url).build()?;
         let info = OperationInfo {
@@ -199,9 +198,8 @@ impl<'a> HeadThing<'a> {
         let Self { client, id } = self;
         let id = id.map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/things/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/things/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client.client.head(url).build()?;
         let info = OperationInfo {

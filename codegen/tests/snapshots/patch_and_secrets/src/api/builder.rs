@@ -152,9 +152,8 @@ impl<'a> UpdateKey<'a> {
             .and_then(|v| types::KeyUpdate::try_from(v).map_err(|e| e.to_string()))
             .map_err(Error::InvalidRequest)?;
         let url = format!(
-            "{}/keys/{}", client.baseurl, encode_path(crate
-            ::runtime::path::check_segment("id", & id.to_string())
-            .map_err(Error::InvalidRequest) ?),
+            "{}/keys/{}", client.baseurl, crate ::runtime::path::segment("id", & id)
+            .map_err(Error::InvalidRequest) ?,
         );
         let mut request = client
             .client
