@@ -147,7 +147,7 @@ fn reachable_defs(defs: &Map<String, Value>, schema: &Map<String, Value>) -> Map
                     // percent-decoded, then JSON-pointer unescaped.
                     if let Some(pointer) = crate::pointer::ref_pointer(target) {
                         if let Some(token) = pointer.split('/').nth(2) {
-                            out.push(token.replace("~1", "/").replace("~0", "~"));
+                            out.push(crate::pointer::unescape(token));
                         }
                     }
                 }

@@ -15,6 +15,11 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Undoes [`escape`] for one reference token (`~1` → `/`, then `~0` → `~`).
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Renders a sequence of unescaped reference tokens as a JSON pointer.
 pub fn join<S: AsRef<str>>(segments: &[S]) -> String {
     let mut out = String::new();
@@ -110,6 +115,8 @@ mod tests {
     #[test]
     fn escapes_and_resolves() {
         assert_eq!(escape("/a~b/{id}"), "~1a~0b~1{id}");
+        assert_eq!(unescape("~1a~0b~1{id}"), "/a~b/{id}");
+        assert_eq!(unescape("~01"), "~1");
         assert_eq!(operation("/keys/{id}", "get"), "/paths/~1keys~1{id}/get");
         let raw = json!({"components": {"schemas": {"A B": {"type": "string"}, "C": {"$ref": "#/components/schemas/A%20B"}}}});
         let c = &raw["components"]["schemas"]["C"];

@@ -244,3 +244,39 @@ pub(crate) fn normalise_doc_comments(file: &mut syn::File) {
     }
     syn::visit_mut::VisitMut::visit_file_mut(&mut Docs, file);
 }
+
+/// The comma-separated arguments of a function-like macro such as `format!`, which syn
+/// keeps as tokens; after editing them, write them back with [`set_macro_args`].
+pub(crate) fn macro_args(
+    mac: &syn::Macro,
+) -> syn::Result<syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>> {
+    mac.parse_body_with(syn::punctuated::Punctuated::parse_terminated)
+}
+
+pub(crate) fn set_macro_args(
+    mac: &mut syn::Macro,
+    args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+) {
+    mac.tokens = quote::quote!(#args);
+}
+
+/// Replaces the format string of `format!("…", …)` (its first argument, when a string
+/// literal) with what `rewrite` returns for it; `None` leaves the macro as it is.
+pub(crate) fn rewrite_format_string(
+    mac: &mut syn::Macro,
+    rewrite: impl FnOnce(&str) -> Option<String>,
+) {
+    let Ok(mut args) = macro_args(mac) else {
+        return;
+    };
+    if let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(lit),
+        ..
+    })) = args.first_mut()
+    {
+        if let Some(text) = rewrite(&lit.value()) {
+            *lit = syn::LitStr::new(&text, lit.span());
+            set_macro_args(mac, &args);
+        }
+    }
+}

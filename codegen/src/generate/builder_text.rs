@@ -32,20 +32,7 @@ pub fn english_setter_errors(imp: &mut ItemImpl, op: &Op) {
 
         // The body setter's message is a `format!` argument, which syn leaves as tokens.
         fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-            type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
-            let Ok(mut args) = mac.parse_body_with(Args::parse_terminated) else {
-                return;
-            };
-            if let Some(Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(lit),
-                ..
-            })) = args.first_mut()
-            {
-                if let Some(text) = english(&lit.value(), self.op) {
-                    *lit = LitStr::new(&text, lit.span());
-                    mac.tokens = quote!(#args);
-                }
-            }
+            crate::syntax::rewrite_format_string(mac, |text| english(text, self.op));
         }
     }
     for item in &mut imp.items {

@@ -265,13 +265,12 @@ impl VisitMut for CheckPathSegments {
         if !node.path.is_ident("format") {
             return;
         }
-        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-        match node.parse_body_with(parser) {
+        match crate::syntax::macro_args(node) {
             Ok(mut args) => {
                 for arg in args.iter_mut() {
                     self.visit_expr_mut(arg);
                 }
-                node.tokens = quote!(#args);
+                crate::syntax::set_macro_args(node, &args);
             }
             Err(error) => self.error = Some(format!("cannot read a format! call: {error}")),
         }
@@ -364,7 +363,7 @@ fn wrapper_impl(imp: &ItemImpl, op: &Op, spec: &Spec) -> Result<Item, String> {
             // `nextPageUri` is `Option<String>` unless the spec makes it required and
             // not nullable.
             let next = format_ident!("{}", p.next.to_snake_case());
-            let next_uri = if next_is_required(spec, p) {
+            let next_uri = if p.next_required {
                 quote!(Some(page.#next))
             } else {
                 quote!(page.#next)
@@ -400,29 +399,6 @@ fn wrapper_impl(imp: &ItemImpl, op: &Op, spec: &Spec) -> Result<Item, String> {
             #stream
         }
     })
-}
-
-/// Whether the page schema requires its next-page link and does not allow null.
-fn next_is_required(spec: &Spec, p: &crate::model::Pagination) -> bool {
-    let pointer = crate::pointer::join(&["components", "schemas", p.list_schema]);
-    let Some(schema) = spec
-        .raw
-        .pointer(&pointer)
-        .map(|s| crate::model::resolve(&spec.raw, s))
-    else {
-        return false;
-    };
-    let required = schema
-        .get("required")
-        .and_then(|r| r.as_array())
-        .is_some_and(|r| r.iter().any(|name| name.as_str() == Some(p.next)));
-    let nullable = schema
-        .pointer(&crate::pointer::join(&["properties", p.next]))
-        .map(|property| crate::model::resolve(&spec.raw, property))
-        .and_then(|property| property.get("nullable"))
-        .and_then(|n| n.as_bool())
-        .unwrap_or(false);
-    required && !nullable
 }
 
 /// Construction, retries and tracing: the pieces that tie progenitor's `Client` to the

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use syn::visit_mut::VisitMut;
-use syn::{Expr, ExprLit, Item, Lit, LitStr};
+use syn::{Item, LitStr};
 
 use crate::syntax::{json_name, module_items, type_ident};
 
@@ -97,18 +97,6 @@ impl VisitMut for Messages<'_> {
 
     // The setters' messages are `format!` arguments, which syn leaves as tokens.
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        type Args = syn::punctuated::Punctuated<Expr, syn::Token![,]>;
-        let Ok(mut args) = mac.parse_body_with(Args::parse_terminated) else {
-            return;
-        };
-        if let Some(Expr::Lit(ExprLit {
-            lit: Lit::Str(lit), ..
-        })) = args.first_mut()
-        {
-            if let Some(text) = self.rewrite(&lit.value()) {
-                *lit = LitStr::new(&text, lit.span());
-                mac.tokens = quote::quote!(#args);
-            }
-        }
+        crate::syntax::rewrite_format_string(mac, |text| self.rewrite(text));
     }
 }

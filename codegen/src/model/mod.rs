@@ -117,6 +117,9 @@ pub struct Pagination<'a> {
     pub list_schema: &'a str,
     /// Component schema of one item.
     pub item_schema: &'a str,
+    /// Whether the list schema requires `next` and does not allow it to be null (then
+    /// the last page carries an empty link rather than none).
+    pub next_required: bool,
 }
 
 /// The pagination styles the runtime and the mock implement.
@@ -513,12 +516,24 @@ fn pagination<'a>(
                 "`{items}` is not an array of $ref items in {list_schema}"
             ))
         })?;
+    let next = str_at(p, "next");
+    let required = list
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|names| names.iter().any(|name| name.as_str() == Some(next)));
+    let nullable = list
+        .pointer(&format!("/properties/{}", pointer::escape(next)))
+        .map(|property| resolve(raw, property))
+        .and_then(|property| property.get("nullable"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     Ok(Pagination {
         style,
         items,
-        next: str_at(p, "next"),
+        next,
         list_schema,
         item_schema,
+        next_required: required && !nullable,
     })
 }
 
