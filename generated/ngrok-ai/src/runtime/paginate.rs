@@ -12,7 +12,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::HashSet;
 use std::future::Future;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 
 use futures_core::Stream;
 use futures_util::stream::BoxStream;
@@ -87,28 +87,7 @@ pub struct Cursors {
     max_pages: u32,
     fetched: u32,
     hasher: RandomState,
-    seen: HashSet<u64, BuildHasherDefault<Prehashed>>,
-}
-
-/// The set's own hasher: its keys are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used; fold anything else in rather than panic.
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
+    seen: HashSet<u64>,
 }
 
 impl Cursors {
@@ -121,7 +100,7 @@ impl Cursors {
             max_pages: max_pages.max(1),
             fetched: 0,
             hasher: RandomState::new(),
-            seen: HashSet::default(),
+            seen: HashSet::new(),
         };
         if let Some(first) = first {
             let key = cursors.hasher.hash_one(first);

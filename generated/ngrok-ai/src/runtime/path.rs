@@ -30,12 +30,14 @@ pub fn segment<'v, T: fmt::Display + ?Sized>(
     let mut text = Inspect::default();
     // Inspect never fails; a Display impl that does is treated as empty.
     let _ = fmt::write(&mut text, format_args!("{value}"));
-    match (text.len, &text.start[..text.len.min(3)]) {
-        (0, _) => Err(format!("path parameter `{name}` must not be empty")),
-        (1, b".") => Err(format!("path parameter `{name}` must not be `.`")),
-        (2, b"..") => Err(format!("path parameter `{name}` must not be `..`")),
-        _ => Ok(Segment(value)),
-    }
+    // Only "", "." and ".." are refused, so the first bytes decide; anything longer
+    // is checked as "..." (accepted).
+    let start = match text.len {
+        0..=2 => std::str::from_utf8(&text.start[..text.len]).unwrap_or("..."),
+        _ => "...",
+    };
+    check_segment(name, start)?;
+    Ok(Segment(value))
 }
 
 /// A checked path parameter; its `Display` writes it percent-encoded.
@@ -83,7 +85,7 @@ impl fmt::Write for Encode<'_, '_> {
 #[derive(Default)]
 struct Inspect {
     len: usize,
-    start: [u8; 3],
+    start: [u8; 2],
 }
 
 impl fmt::Write for Inspect {
