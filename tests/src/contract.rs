@@ -445,6 +445,21 @@ impl ContractSpec<'static> {
     }
 }
 
+/// The `minimum` and `maximum` the spec gives query parameter `name` of operation
+/// `operation_id` (`None` for a bound it does not set, or an unknown parameter).
+pub fn query_bounds(operation_id: &str, name: &str) -> (Option<u64>, Option<u64>) {
+    let spec = ContractSpec::repository();
+    let Some(param) = spec
+        .operation(operation_id)
+        .and_then(|op| query_parameter(op, name))
+    else {
+        return (None, None);
+    };
+    let schema = spec.effective(param.schema).0;
+    let bound = |key: &str| schema.get(key).and_then(Value::as_u64);
+    (bound("minimum"), bound("maximum"))
+}
+
 /// The query parameter `name` of `op`.
 pub fn query_parameter<'o, 'a>(op: &'o Op<'a>, name: &str) -> Option<&'o Param<'a>> {
     op.params

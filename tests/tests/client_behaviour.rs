@@ -675,11 +675,9 @@ async fn incomplete_body_is_an_invalid_request_naming_the_field() {
         .as_array()
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let named = |field: &&str| {
-        message.contains(&format!(
-            "`{field}` is required in `AiGatewayAccessKeyConfigurationCreate`"
-        ))
-    };
+    let body_type = std::any::type_name::<types::AiGatewayAccessKeyConfigurationCreate>();
+    let body_type = body_type.rsplit("::").next().unwrap_or(body_type);
+    let named = |field: &&str| message.contains(&format!("`{field}` is required in `{body_type}`"));
     assert!(
         required.iter().any(named),
         "{message} (required: {required:?})"
@@ -691,14 +689,8 @@ async fn incomplete_body_is_an_invalid_request_naming_the_field() {
 /// parameter and the range, and nothing is sent. The bounds are read from the spec.
 #[tokio::test]
 async fn out_of_range_limit_is_an_invalid_request_naming_the_bounds() {
-    let spec = ngrok_ai_tests::contract::ContractSpec::repository();
-    let op = spec
-        .operation("ListAIGatewayAccessKeys")
-        .expect("list operation");
-    let limit = ngrok_ai_tests::contract::query_parameter(op, "limit").expect("limit parameter");
-    let schema = spec.effective(limit.schema).0;
-    let bound = |key: &str| schema.get(key).and_then(Value::as_u64).map(|v| v as u32);
-    let (min, max) = (bound("minimum").unwrap(), bound("maximum").unwrap());
+    let bounds = ngrok_ai_tests::contract::query_bounds("ListAIGatewayAccessKeys", "limit");
+    let (min, max) = (bounds.0.unwrap() as u32, bounds.1.unwrap() as u32);
 
     let (server, client) = setup().await;
     let error = client

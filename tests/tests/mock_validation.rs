@@ -243,9 +243,15 @@ async fn invalid_bodies_name_the_field() {
 async fn invalid_query_parameters_name_the_parameter() {
     let mock = MockServer::start().await;
     let key = Some(mock.api_key());
+    // The page size's bounds, as the spec gives them.
+    let (min, max) = ngrok_ai_tests::contract::query_bounds("ListAIGatewayAccessKeys", "limit");
+    let (min, max) = (min.unwrap(), max.unwrap());
+    let below = format!("/access-keys?limit={}", min - 1);
+    let above = format!("/access-keys?limit={}", max + 1);
+    let (at_least, at_most) = (format!("at least {min}"), format!("at most {max}"));
     let cases = [
-        ("/access-keys?limit=0", "limit", "at least 1"),
-        ("/access-keys?limit=101", "limit", "at most 100"),
+        (below.as_str(), "limit", at_least.as_str()),
+        (above.as_str(), "limit", at_most.as_str()),
         ("/providers?limit=ten", "limit", "integer"),
         ("/usage", "startTime", "is required"),
         ("/usage?startTime=yesterday", "startTime", "RFC 3339"),
@@ -284,7 +290,7 @@ async fn invalid_query_parameters_name_the_parameter() {
         200
     );
     // HEAD answers the same status without a body.
-    let head = send(&mock, "HEAD", "/access-keys?limit=0", None, key).await;
+    let head = send(&mock, "HEAD", &below, None, key).await;
     assert_eq!((head.status, head.body), (400, Value::Null));
 
     // The typed client checks the spec's bounds itself: the value never reaches the mock.
@@ -292,7 +298,7 @@ async fn invalid_query_parameters_name_the_parameter() {
     let err = mock
         .client()
         .list_access_keys()
-        .limit(101u32)
+        .limit(max as u32 + 1)
         .send()
         .await
         .unwrap_err();
